@@ -1,0 +1,58 @@
+# Two commands for a newcomer: `make demo` (runs the connector's whole flow locally) and `make test` (CI).
+VENV ?= .venv
+BIN := $(CURDIR)/$(VENV)/bin
+export PATH := $(BIN):$(PATH)
+export SAM_CLI_TELEMETRY := 0
+PYTEST_ARGS ?=
+
+.PHONY: dev demo up format lint typecheck validate build unit integration e2e pytest test bench clean
+
+$(VENV)/.installed: pyproject.toml layers/common/requirements.txt scripts/bootstrap.sh
+	scripts/bootstrap.sh
+	touch $@
+
+dev: $(VENV)/.installed
+
+demo: dev
+	tts-local demo
+
+up: dev
+	tts-local up
+
+format: dev
+	ruff format .
+	ruff check --fix .
+
+lint: dev
+	ruff check .
+	ruff format --check .
+
+typecheck: dev
+	mypy layers/common devstack
+
+validate: dev
+	sam validate --lint
+
+build: dev
+	sam build --parallel
+
+unit: dev
+	pytest tests/unit $(PYTEST_ARGS)
+
+integration: dev
+	pytest tests/integration $(PYTEST_ARGS)
+
+e2e: dev
+	pytest tests/e2e $(PYTEST_ARGS)
+
+pytest: dev
+	pytest tests $(PYTEST_ARGS)
+
+# What CI runs (.ci/run): lint, types, the template, the build, then every test (the packaging test uses the build).
+test: lint typecheck validate build pytest
+
+bench: dev
+	python -m bench
+
+clean:
+	rm -rf .aws-sam .local-stack .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,224 @@
+"""The whole application on one machine: moto as AWS, the gateway, SQS pollers, schedules, sandboxes."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import shutil
+import socket
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+from moto.server import ThreadedMotoServer
+
+from local_stack import sandboxes
+from local_stack.endpoints import MagentoEndpoint, TikTokEndpoint, magento_from_env, tiktok_from_env
+from local_stack.gateway import Gateway
+from local_stack.resources import CreatedResources, boto_client, create_resources, create_secret
+from local_stack.runtime import LambdaRuntime
+from local_stack.scheduler import Scheduler
+from local_stack.sqs_poller import SqsPoller
+from local_stack.template import REGION, SamTemplate
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class StackConfig:
+    template_path: Path = PROJECT_ROOT / "template.yaml"
+    host: str = "127.0.0.1"
+    port: int = 0  # 0 picks a free port
+    stack_name: str = "tts-local"
+    # Scales queue visibility timeouts and schedule rates, so retries and redrives show up in seconds.
+    time_scale: float = 1.0
+    run_schedules: bool = True
+    state_dir: Path = PROJECT_ROOT / ".local-stack"
+    admin_token: str = field(default_factory=lambda: os.environ.get("TTS_LOCAL_ADMIN_TOKEN") or secrets.token_urlsafe(24))
+    tiktok: TikTokEndpoint | None = field(default_factory=tiktok_from_env)
+    magento: MagentoEndpoint | None = field(default_factory=magento_from_env)
+    parameters: dict[str, str] = field(default_factory=dict)
+    max_concurrency: int = 4
+    # Extra environment for every function (e.g. shorter secret cache in tests).
+    function_env: dict[str, str] = field(default_factory=dict)
+
+
+class LocalStack:
+    def __init__(self, config: StackConfig | None = None):
+        self.config = config or StackConfig()
+        self.url = ""
+        self.aws_endpoint = ""
+        self.template: SamTemplate | None = None
+        self.resources: CreatedResources | None = None
+        self.runtime: LambdaRuntime | None = None
+        self.scheduler: Scheduler | None = None
+        self.tiktok: TikTokEndpoint | None = None
+        self.magento: MagentoEndpoint | None = None
+        self.sandboxes: dict[str, Any] = {}
+        self._moto: ThreadedMotoServer | None = None
+        self._gateway: Gateway | None = None
+        self._pollers: list[SqsPoller] = []
+        self.log_dir = self.config.state_dir / "logs"
+        self.started_in: float = 0.0
+
+    # ---------- lifecycle ----------
+    def start(self) -> LocalStack:
+        began = time.perf_counter()
+        cfg = self.config
+        try:
+            self._start(cfg)
+        except BaseException:
+            self.stop()
+            raise
+        self.started_in = time.perf_counter() - began
+        return self
+
+    def _start(self, cfg: StackConfig) -> None:
+        cfg.state_dir.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(self.log_dir, ignore_errors=True)
+        moto_port = free_port(cfg.host)
+        # The backend's per-request access log would drown the stack's own output.
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        self._moto = ThreadedMotoServer(ip_address=cfg.host, port=moto_port, verbose=False)
+        self._moto.start()
+        self.aws_endpoint = f"http://{cfg.host}:{moto_port}"
+        # moto keeps its state in module globals shared by every server in this process: start clean.
+        requests.post(f"{self.aws_endpoint}/moto-api/reset", timeout=10).raise_for_status()
+
+        port = cfg.port or free_port(cfg.host)
+        self.url = f"http://{cfg.host}:{port}"
+        self.tiktok = cfg.tiktok or self._start_tiktok_sandbox()
+        self.magento = cfg.magento or self._start_magento_sandbox()
+
+        endpoints = {
+            "TikTokApiUrl": self.tiktok.api_url,
+            "TikTokAuthUrl": self.tiktok.auth_url,
+            "TikTokAuthorizeUrl": self.tiktok.authorize_url,
+            "MagentoBaseUrl": self.magento.base_url,
+        }
+        self.template = SamTemplate(cfg.template_path, cfg.parameters, if_declared=endpoints)
+        self.resources = create_resources(self.template, self.aws_endpoint, cfg.stack_name, cfg.time_scale)
+        secrets_by_parameter = {
+            "TikTokAppSecretName": self.tiktok.credentials,
+            "MagentoSecretName": self.magento.credentials,
+        }
+        for parameter, value in secrets_by_parameter.items():
+            if parameter in self.template.parameters:
+                create_secret(self.aws_endpoint, self.template.parameters[parameter], value)
+        (cfg.state_dir / "admin-token").write_text(cfg.admin_token)
+        (cfg.state_dir / "url").write_text(self.url)
+
+        self.runtime = LambdaRuntime(
+            self.template.functions(self.resources.physical),
+            self._function_base_env(),
+            self.log_dir,
+            cfg.max_concurrency,
+        )
+        self._gateway = Gateway(
+            self.runtime,
+            self.template.api_routes(),
+            stage=self.template.stage(),
+            binary_media_types=self.template.binary_media_types(),
+            admin_token=cfg.admin_token,
+        )
+        self.scheduler = Scheduler(self.template.schedules(), self.runtime, cfg.stack_name, cfg.time_scale)
+        self._add_controls(self._gateway)
+        self._gateway.start(cfg.host, port)
+
+        sqs = boto_client("sqs", self.aws_endpoint)
+        for source in self.template.sqs_sources():
+            physical = self.resources.physical[source.queue]
+            poller = SqsPoller(source, physical["QueueUrl"], physical["Arn"], sqs, self.runtime)
+            poller.start()
+            self._pollers.append(poller)
+        self.scheduler.start(run_on_rate=cfg.run_schedules)
+
+    def stop(self) -> None:
+        for poller in self._pollers:
+            poller.stop()
+        self._pollers = []
+        if self.scheduler:
+            self.scheduler.stop()
+        if self._gateway:
+            self._gateway.stop()
+            self._gateway = None
+        if self.runtime:
+            self.runtime.shutdown()
+            self.runtime = None
+        for sandbox in self.sandboxes.values():
+            sandbox.stop()
+        self.sandboxes = {}
+        if self._moto:
+            self._moto.stop()
+            self._moto = None
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ---------- helpers for tests, the demo and the CLI ----------
+    def client(self, service: str) -> Any:
+        return boto_client(service, self.aws_endpoint)
+
+    def physical(self, logical_id: str, attribute: str = "Ref") -> str:
+        assert self.resources is not None
+        return str(self.resources.physical[logical_id][attribute])
+
+    def fire_schedule(self, name: str) -> Any:
+        assert self.scheduler is not None
+        return self.scheduler.fire(name)
+
+    def invoke(self, function: str, event: Any) -> Any:
+        assert self.runtime is not None
+        return self.runtime.invoke(function, event)
+
+    @property
+    def admin_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.config.admin_token}"}
+
+    # ---------- internals ----------
+    def _function_base_env(self) -> dict[str, str]:
+        return {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": os.environ.get("HOME", "/tmp"),
+            "LANG": "C.UTF-8",
+            "AWS_ENDPOINT_URL": self.aws_endpoint,
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_REGION": REGION,
+            "AWS_DEFAULT_REGION": REGION,
+            # No X-Ray daemon locally; tracing stays configured in template.yaml for AWS.
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "PYTHONUNBUFFERED": "1",
+            **self.config.function_env,
+        }
+
+    def _start_tiktok_sandbox(self) -> TikTokEndpoint:
+        sandbox, endpoint = sandboxes.start_tiktok(
+            host=self.config.host,
+            callback_url=f"{self.url}/tts/authorization/code",
+            webhook_url=f"{self.url}/webhooks/tiktok",
+        )
+        self.sandboxes["tiktok"] = sandbox
+        return endpoint
+
+    def _start_magento_sandbox(self) -> MagentoEndpoint:
+        sandbox, endpoint = sandboxes.start_magento(host=self.config.host)
+        self.sandboxes["magento"] = sandbox
+        return endpoint
+
+    def _add_controls(self, gateway: Gateway) -> None:
+        from local_stack.controls import install_controls
+
+        install_controls(gateway, self)

@@ -1,0 +1,1 @@
+"""Inbound event pipeline: intake (store, then enqueue), routing to capability handlers, and the outbox sweep."""

@@ -1,0 +1,77 @@
+"""Settings read from the environment in one place.
+
+Every handler calls `get_settings()`; nothing else reads `os.environ`. Values that only some functions
+need are optional here and fetched with `Settings.require(...)`, which names the missing variable so a
+mis-deployed function fails with an actionable message instead of a KeyError.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
+
+from tts_connector.errors import ConfigurationError
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+
+    stage: str = Field(default="dev", alias="STAGE")
+    region: str = Field(default="us-east-1", alias="AWS_REGION")
+
+    tiktok_api_url: HttpUrl = Field(default=HttpUrl("https://open-api.tiktokglobalshop.com"), alias="TIKTOK_API_URL")
+    tiktok_auth_url: HttpUrl = Field(default=HttpUrl("https://auth.tiktok-shops.com"), alias="TIKTOK_AUTH_URL")
+    tiktok_authorize_url: HttpUrl = Field(
+        default=HttpUrl("https://services.tiktokshop.com/open/authorize"), alias="TIKTOK_AUTHORIZE_URL"
+    )
+    tiktok_app_secret_name: str | None = Field(default=None, alias="TIKTOK_APP_SECRET_NAME")
+
+    magento_base_url: HttpUrl | None = Field(default=None, alias="MAGENTO_BASE_URL")
+    magento_store_code: str = Field(default="default", alias="MAGENTO_STORE_CODE")
+    magento_secret_name: str | None = Field(default=None, alias="MAGENTO_SECRET_NAME")
+
+    tokens_table: str | None = Field(default=None, alias="TOKENS_TABLE")
+    mappings_table: str | None = Field(default=None, alias="MAPPINGS_TABLE")
+    jobs_table: str | None = Field(default=None, alias="JOBS_TABLE")
+    events_table: str | None = Field(default=None, alias="EVENTS_TABLE")
+    idempotency_table: str | None = Field(default=None, alias="IDEMPOTENCY_TABLE")
+    rate_limit_table: str | None = Field(default=None, alias="RATE_LIMIT_TABLE")
+    tiktok_events_queue_url: str | None = Field(default=None, alias="TIKTOK_EVENTS_QUEUE_URL")
+    kms_key_id: str | None = Field(default=None, alias="KMS_KEY_ID")
+
+    # Seconds an event may sit in RECEIVED before the outbox sweeper re-enqueues it.
+    outbox_stale_after_seconds: int = Field(default=300, ge=1, alias="OUTBOX_STALE_AFTER_SECONDS")
+    secrets_max_age_seconds: int = Field(default=300, ge=0, alias="SECRETS_MAX_AGE_SECONDS")
+
+    def require(self, field: str) -> str:
+        """Return a configured value or fail naming the environment variable to set."""
+        value = getattr(self, field)
+        if value in (None, ""):
+            alias = type(self).model_fields[field].alias or field.upper()
+            raise ConfigurationError(
+                f"Setting {alias} is not configured for this function",
+                hint=f"Set the {alias} environment variable (template.yaml) and redeploy",
+            )
+        return str(value)
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    source: dict[str, Any] = dict(os.environ if environ is None else environ)
+    try:
+        return Settings.model_validate(source)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors(include_url=False)
+        )
+        raise ConfigurationError(
+            f"Invalid connector settings: {problems}", hint="Fix the environment variables in template.yaml"
+        ) from exc
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings for this process; cached because the environment does not change during a Lambda's life."""
+    return load_settings()

@@ -1,0 +1,1 @@
+"""Inbound webhooks: authenticity checks and envelope models."""
