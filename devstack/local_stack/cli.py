@@ -1,7 +1,7 @@
 """`tts-local`: run the connector on this machine.
 
-  tts-local up     start the stack and keep it running until Ctrl-C
-  tts-local demo   start the stack, walk the integration guide's steps against it, print what happened, stop
+tts-local up     start the stack and keep it running until Ctrl-C
+tts-local demo   start the stack, walk the integration guide's steps against it, print what happened, stop
 """
 
 from __future__ import annotations
@@ -42,7 +42,9 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="tts-local", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="tts-local", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     up = sub.add_parser("up", help="start the local stack until Ctrl-C")
     up.add_argument("--port", type=int, default=3000)

@@ -60,7 +60,8 @@ class Gateway:
         self._runtime = runtime
         # Literal segments win over parameters, as in API Gateway.
         self._routes = sorted(
-            (_CompiledRoute(r, _compile(r.path)) for r in routes), key=lambda c: (c.route.path.count("{"), -len(c.route.path))
+            (_CompiledRoute(r, _compile(r.path)) for r in routes),
+            key=lambda c: (c.route.path.count("{"), -len(c.route.path)),
         )
         self._stage = stage
         self._binary = binary_media_types
@@ -103,14 +104,21 @@ class Gateway:
         return _json(403, {"message": "Missing Authentication Token"})
 
     def _invoke(self, route: ApiRoute, path_params: dict[str, str], request: Request) -> Response:
-        identity: dict[str, Any] = {"sourceIp": request.remote_addr or "127.0.0.1", "userAgent": request.user_agent.string}
+        identity: dict[str, Any] = {
+            "sourceIp": request.remote_addr or "127.0.0.1",
+            "userAgent": request.user_agent.string,
+        }
         if not route.public:
             supplied = request.headers.get("Authorization", "")
             if not supplied:
                 return _json(403, {"message": "Missing Authentication Token"})
             if not hmac.compare_digest(supplied, f"Bearer {self._admin_token}"):
                 return _json(403, {"message": "The security token included in the request is invalid."})
-            identity |= {"caller": "local-admin", "user": "local-admin", "userArn": f"arn:aws:iam::{ACCOUNT_ID}:user/local-admin"}
+            identity |= {
+                "caller": "local-admin",
+                "user": "local-admin",
+                "userArn": f"arn:aws:iam::{ACCOUNT_ID}:user/local-admin",
+            }
         event = self._event(route, path_params, request, identity)
         try:
             result = self._runtime.invoke(route.function, event)
@@ -118,7 +126,9 @@ class Gateway:
             return _json(502, {"message": "Internal server error"})
         return _to_response(result)
 
-    def _event(self, route: ApiRoute, path_params: dict[str, str], request: Request, identity: dict[str, Any]) -> dict[str, Any]:
+    def _event(
+        self, route: ApiRoute, path_params: dict[str, str], request: Request, identity: dict[str, Any]
+    ) -> dict[str, Any]:
         raw = request.get_data(cache=False)
         content_type = request.headers.get("Content-Type", "").split(";")[0].strip()
         is_binary = any(fnmatch.fnmatch(content_type, t) for t in self._binary) if content_type else False
@@ -129,7 +139,7 @@ class Gateway:
             body = base64.b64encode(raw).decode()
         else:
             body = raw.decode("utf-8", errors="replace")
-        headers = {k: v for k, v in request.headers.items()}
+        headers = dict(request.headers.items())
         multi_headers: dict[str, list[str]] = {}
         for k, v in request.headers.items():
             multi_headers.setdefault(k, []).append(v)

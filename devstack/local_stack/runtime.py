@@ -152,7 +152,13 @@ class FunctionPool:
 
 
 class LambdaRuntime:
-    def __init__(self, functions: dict[str, FunctionSpec], base_env: dict[str, str], log_dir: Path, max_concurrency: int = 4):
+    def __init__(
+        self,
+        functions: dict[str, FunctionSpec],
+        base_env: dict[str, str],
+        log_dir: Path,
+        max_concurrency: int = 4,
+    ):
         log_dir.mkdir(parents=True, exist_ok=True)
         self._logs: list[IO[str]] = []
         self._pools: dict[str, FunctionPool] = {}

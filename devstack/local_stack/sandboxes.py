@@ -18,7 +18,11 @@ def start_tiktok(host: str, callback_url: str, webhook_url: str) -> tuple[Any, T
         api_url=base,
         auth_url=base,
         authorize_url=f"{base}/open/authorize",
-        credentials={"app_key": config.app_key, "app_secret": config.app_secret, "service_id": config.service_id},
+        credentials={
+            "app_key": config.app_key,
+            "app_secret": config.app_secret,
+            "service_id": config.service_id,
+        },
     )
     return sandbox, endpoint
 

@@ -43,7 +43,9 @@ class StackConfig:
     time_scale: float = 1.0
     run_schedules: bool = True
     state_dir: Path = PROJECT_ROOT / ".local-stack"
-    admin_token: str = field(default_factory=lambda: os.environ.get("TTS_LOCAL_ADMIN_TOKEN") or secrets.token_urlsafe(24))
+    admin_token: str = field(
+        default_factory=lambda: os.environ.get("TTS_LOCAL_ADMIN_TOKEN") or secrets.token_urlsafe(24)
+    )
     tiktok: TikTokEndpoint | None = field(default_factory=tiktok_from_env)
     magento: MagentoEndpoint | None = field(default_factory=magento_from_env)
     parameters: dict[str, str] = field(default_factory=dict)
@@ -191,7 +193,7 @@ class LocalStack:
     def _function_base_env(self) -> dict[str, str]:
         return {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": os.environ.get("HOME", "/tmp"),
+            "HOME": os.environ.get("HOME", str(self.config.state_dir)),
             "LANG": "C.UTF-8",
             "AWS_ENDPOINT_URL": self.aws_endpoint,
             "AWS_ACCESS_KEY_ID": "local",

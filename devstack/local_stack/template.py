@@ -112,7 +112,7 @@ class SamTemplate:
         resource = self.resources.get(logical_id or "")
         if not resource or resource.get("Type") != "AWS::Serverless::LayerVersion":
             return None  # an ARN of a published layer (e.g. Powertools): its package is in the venv
-        return (self.root / resource["Properties"]["ContentUri"]).resolve()
+        return (self.root / str(resource["Properties"]["ContentUri"])).resolve()
 
     def api_routes(self) -> list[ApiRoute]:
         default_auth = {}

@@ -19,7 +19,9 @@ app = APIGatewayRestResolver()
 def health() -> Response[str]:
     settings = get_settings()
     table = settings.require("events_table")
-    report = check_health(settings.stage, {"events_table": lambda: aws.client("dynamodb").describe_table(TableName=table)})
+    report = check_health(
+        settings.stage, {"events_table": lambda: aws.client("dynamodb").describe_table(TableName=table)}
+    )
     status = 200 if report.status == "ok" else 503
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=report.model_dump_json())
 

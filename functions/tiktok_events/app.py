@@ -9,14 +9,20 @@ from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from tts_connector import wiring
-from tts_connector.events.processing import IDEMPOTENCY_WINDOW_SECONDS, build_event_processor, parse_event_message
+from tts_connector.events.processing import (
+    IDEMPOTENCY_WINDOW_SECONDS,
+    build_event_processor,
+    parse_event_message,
+)
 from tts_connector.events.topics import build_router
 from tts_connector.observability import logger, metrics, tracer
 
 # FIFO: after the first failure the rest of the batch is failed too, so an order's events never overtake.
 processor = SqsFifoPartialProcessor()
 idempotency_config = IdempotencyConfig(event_key_jmespath="event_key", expires_after_seconds=IDEMPOTENCY_WINDOW_SECONDS)
-process_event = build_event_processor(build_router(), wiring.event_store(), wiring.idempotency_store(), idempotency_config)
+process_event = build_event_processor(
+    build_router(), wiring.event_store(), wiring.idempotency_store(), idempotency_config
+)
 
 
 @tracer.capture_method

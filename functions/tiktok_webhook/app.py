@@ -29,7 +29,9 @@ def receive_tiktok_webhook() -> Response[str]:
         store=wiring.event_store(),
         publisher=wiring.event_publisher(),
     )
-    metrics.add_metric(name="WebhookDuplicate" if result.duplicate else "WebhookAccepted", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(
+        name="WebhookDuplicate" if result.duplicate else "WebhookAccepted", unit=MetricUnit.Count, value=1
+    )
     # TikTok expects 200 with an empty body within 3 seconds (reference §3.3).
     return Response(status_code=200, body="")
 

@@ -15,7 +15,11 @@ def start_stack(tmp_path: Path) -> Iterator[Callable[..., LocalStack]]:
     started: list[LocalStack] = []
 
     def _start(**overrides: Any) -> LocalStack:
-        settings: dict[str, Any] = {"state_dir": tmp_path / "state", "time_scale": 0.003, "run_schedules": False}
+        settings: dict[str, Any] = {
+            "state_dir": tmp_path / "state",
+            "time_scale": 0.003,
+            "run_schedules": False,
+        }
         config = StackConfig(**(settings | overrides))
         stack = LocalStack(config).start()
         started.append(stack)

@@ -29,7 +29,7 @@ def error_response(error: ConnectorError) -> Response[str]:
 def install_error_handlers(app: APIGatewayRestResolver) -> None:
     """Answer typed errors with their status and merchant-facing message; log them without payloads."""
 
-    @app.exception_handler(ConnectorError)
+    @app.exception_handler(ConnectorError)  # type: ignore[untyped-decorator]
     def _connector_error(error: ConnectorError) -> Response[str]:
         logger.warning("Request refused", extra={"error_code": error.code, "reason": error.message})
         return error_response(error)

@@ -15,6 +15,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
+from aws_lambda_powertools.logging.types import PowertoolsLogRecord
 
 MASK = "*****"
 _SENSITIVE_KEY = re.compile(
@@ -70,7 +71,7 @@ def redact(value: Any, key: str | None = None) -> Any:
 class RedactingFormatter(LambdaPowertoolsFormatter):
     """Powertools' JSON formatter with secrets removed from the whole record before serialisation."""
 
-    def serialize(self, log: dict[str, Any]) -> str:
+    def serialize(self, log: dict[str, Any] | PowertoolsLogRecord) -> str:
         return super().serialize(log=redact(log))
 
 

@@ -23,7 +23,7 @@ def get_secret_json(name: str) -> dict[str, Any]:
             hint=f"Create the secret {name!r} in Secrets Manager with a JSON object and grant this function access",
         ) from exc
     if not isinstance(value, dict):
-        raise ConfigurationError(f"Secret {name!r} must hold a JSON object", hint="Store it as {\"key\": \"value\"}")
+        raise ConfigurationError(f"Secret {name!r} must hold a JSON object", hint='Store it as {"key": "value"}')
     for item in value.values():
         if isinstance(item, str):
             register_secret(item)

@@ -1,4 +1,7 @@
-"""The local stack's own behaviour, on a test-only template: delivery, partial failures, redrive, FIFO order, schedules, shutdown."""
+"""The local stack's own behaviour on a test-only template.
+
+Delivery, partial failures, redrive, FIFO order, schedules, shutdown.
+"""
 
 from __future__ import annotations
 
@@ -86,7 +89,9 @@ def test_partial_batch_failure_redelivers_only_the_failed_message_then_redrives_
     assert parked["Body"] == "fail-always"
 
 
-def test_a_crashing_invocation_leaves_the_whole_batch_for_redelivery(recorder: tuple[LocalStack, Path]) -> None:
+def test_a_crashing_invocation_leaves_the_whole_batch_for_redelivery(
+    recorder: tuple[LocalStack, Path],
+) -> None:
     stack, record_file = recorder
     sqs = stack.client("sqs")
     queue_url = stack.physical("WorkQueue")

@@ -42,7 +42,7 @@ def build_event_processor(
 
     # Keyed on the notification's business identity, never on the SQS messageId (a redrive or a
     # TikTok retry arrives with a new messageId).
-    @idempotent_function(
+    @idempotent_function(  # type: ignore[untyped-decorator]
         data_keyword_argument="message",
         persistence_store=persistence,
         config=config,

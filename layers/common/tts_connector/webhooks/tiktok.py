@@ -67,7 +67,6 @@ def parse_tiktok_notification(raw_body: bytes) -> TikTokNotification:
         return TikTokNotification.model_validate(payload)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'body'}: {err['msg']}"
-            for err in exc.errors(include_url=False)
+            f"{'.'.join(str(p) for p in err['loc']) or 'body'}: {err['msg']}" for err in exc.errors(include_url=False)
         )
         raise InvalidInputError(f"Webhook envelope is invalid: {problems}") from exc

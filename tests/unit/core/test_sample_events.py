@@ -1,0 +1,50 @@
+"""events/*.json stay realistic: one per function, each parsing as its handler expects."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from aws_lambda_powertools.utilities.parser.models import APIGatewayProxyEventModel, EventBridgeModel, SqsModel
+
+from tests.helpers import sign_tiktok_webhook
+from tts_connector.events.processing import parse_event_message
+from tts_connector.webhooks.tiktok import parse_tiktok_notification
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _event(name: str) -> dict[str, object]:
+    return json.loads((ROOT / "events" / f"{name}.json").read_text())
+
+
+def test_there_is_a_sample_event_for_every_function() -> None:
+    functions = {p.name for p in (ROOT / "functions").iterdir() if (p / "app.py").exists()}
+    samples = {p.stem for p in (ROOT / "events").glob("*.json")}
+
+    assert functions == samples
+
+
+def test_api_samples_are_api_gateway_proxy_events() -> None:
+    for name in ("health", "tiktok_webhook"):
+        APIGatewayProxyEventModel.model_validate(_event(name))
+
+
+def test_webhook_sample_is_signed_with_the_documented_sample_credentials() -> None:
+    event = APIGatewayProxyEventModel.model_validate(_event("tiktok_webhook"))
+    assert event.body is not None
+    body = str(event.body).encode()
+
+    assert event.headers["Authorization"] == sign_tiktok_webhook("sample-app-key", "sample-app-secret", body)
+    assert parse_tiktok_notification(body).event_key == "tts:7327112393057371910"
+
+
+def test_queue_sample_holds_a_valid_event_message() -> None:
+    batch = SqsModel.model_validate(_event("tiktok_events"))
+
+    message = parse_event_message(batch.Records[0].body)
+    assert message.notification.message_group_id == batch.Records[0].attributes.MessageGroupId
+
+
+def test_schedule_sample_is_an_eventbridge_scheduled_event() -> None:
+    assert EventBridgeModel.model_validate(_event("outbox_sweeper")).detail_type == "Scheduled Event"
