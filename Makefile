@@ -28,7 +28,7 @@ lint: dev
 	ruff format --check .
 
 typecheck: dev
-	mypy layers/common devstack
+	mypy layers/common devstack cli
 
 validate: dev
 	sam validate --lint

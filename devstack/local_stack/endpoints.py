@@ -58,7 +58,7 @@ def magento_from_env(env: dict[str, str] | None = None) -> MagentoEndpoint | Non
     if not base:
         return None
     if env.get("TTS_MAGENTO_BEARER_TOKEN"):
-        return MagentoEndpoint(base, {"bearer_token": env["TTS_MAGENTO_BEARER_TOKEN"]})
+        return MagentoEndpoint(base, {"auth": "bearer", "access_token": env["TTS_MAGENTO_BEARER_TOKEN"]})
     names = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
     creds: dict[str, Any] = {n: _require(env, f"TTS_MAGENTO_{n.upper()}", "TTS_MAGENTO_BASE_URL") for n in names}
     return MagentoEndpoint(base, creds)

@@ -15,4 +15,4 @@ UNUSED_TIKTOK = TikTokEndpoint(
     "http://127.0.0.1:9/open/authorize",
     {"app_key": "local-test-app-key", "app_secret": "local-test-app-secret-value", "service_id": "1"},
 )
-UNUSED_MAGENTO = MagentoEndpoint("http://127.0.0.1:9", {"bearer_token": "local-test-magento-token"})
+UNUSED_MAGENTO = MagentoEndpoint("http://127.0.0.1:9", {"auth": "bearer", "access_token": "local-test-magento-token"})

@@ -12,7 +12,11 @@ def load_tiktok_app_credentials(settings: Settings) -> AppCredentials:
     name = settings.require("tiktok_app_secret_name")
     secret = get_secret_json(name)
     try:
-        return AppCredentials(app_key=str(secret["app_key"]), app_secret=str(secret["app_secret"]))
+        return AppCredentials(
+            app_key=str(secret["app_key"]),
+            app_secret=str(secret["app_secret"]),
+            service_id=str(secret.get("service_id", "")),
+        )
     except KeyError as exc:
         raise ConfigurationError(
             f"Secret {name!r} lacks the field {exc.args[0]!r}",

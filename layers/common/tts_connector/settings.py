@@ -41,6 +41,17 @@ class Settings(BaseModel):
     rate_limit_table: str | None = Field(default=None, alias="RATE_LIMIT_TABLE")
     tiktok_events_queue_url: str | None = Field(default=None, alias="TIKTOK_EVENTS_QUEUE_URL")
     kms_key_id: str | None = Field(default=None, alias="KMS_KEY_ID")
+    alerts_topic_arn: str | None = Field(default=None, alias="ALERTS_TOPIC_ARN")
+
+    # Renew access tokens this long before they expire (the schedule runs hourly); TikTok's lifetime is
+    # read from each token's absolute expiry, never assumed.
+    token_refresh_ahead_seconds: int = Field(default=24 * 3600, ge=60, alias="TOKEN_REFRESH_AHEAD_SECONDS")
+    # Warn when the refresh token (the authorization itself) ends within this window.
+    authorization_warn_ahead_seconds: int = Field(
+        default=14 * 24 * 3600, ge=0, alias="AUTHORIZATION_WARN_AHEAD_SECONDS"
+    )
+    # Requests per second per shop and API group; shared by every Lambda through the rate-limit table.
+    tiktok_rate_per_second: float = Field(default=5.0, gt=0, alias="TIKTOK_RATE_PER_SECOND")
 
     # Seconds an event may sit in RECEIVED before the outbox sweeper re-enqueues it.
     outbox_stale_after_seconds: int = Field(default=300, ge=1, alias="OUTBOX_STALE_AFTER_SECONDS")

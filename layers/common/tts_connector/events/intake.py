@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tts_connector.events.models import EventStatus
 from tts_connector.events.queue import EventPublisher
@@ -16,7 +16,8 @@ from tts_connector.webhooks.tiktok import parse_tiktok_notification
 @dataclass(frozen=True)
 class AppCredentials:
     app_key: str
-    app_secret: str
+    app_secret: str = field(repr=False)
+    service_id: str = ""
 
 
 @dataclass(frozen=True)

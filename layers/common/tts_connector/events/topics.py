@@ -1,13 +1,26 @@
 """The topic → capability table the events consumer routes with.
 
-Each capability module registers its handlers here as it is built (orders: 1, 3, 4; returns and
-cancellations: 11, 12; shop authorization: 6, 7; product audit: 5, 37).
+Capabilities register their handlers here as they are built (orders: 1, 3, 4; returns and
+cancellations: 11, 12; product audit: 5, 37). Dependencies are resolved when an event arrives, so
+importing the router needs no AWS configuration.
 """
 
 from __future__ import annotations
 
+from tts_connector import wiring
+from tts_connector.connect.shop_events import handle_authorization_expiring, handle_deauthorization
 from tts_connector.events.router import EventRouter
+from tts_connector.webhooks.tiktok import SELLER_DEAUTHORIZATION, UPCOMING_AUTHORIZATION_EXPIRATION
 
 
 def build_router() -> EventRouter:
-    return EventRouter()
+    router = EventRouter()
+    router.register(
+        SELLER_DEAUTHORIZATION,
+        lambda n: handle_deauthorization(n, store=wiring.connect_store(), alerts=wiring.alerts()),
+    )
+    router.register(
+        UPCOMING_AUTHORIZATION_EXPIRATION,
+        lambda n: handle_authorization_expiring(n, store=wiring.connect_store(), alerts=wiring.alerts()),
+    )
+    return router

@@ -1,0 +1,1 @@
+"""`ttsc`: the merchant's command line for the connector's admin API."""

@@ -1,0 +1,432 @@
+"""Orders: the buyer-side lifecycle driven by the control API, and the search/detail handlers.
+
+Each line item is one unit (TikTok has no quantity field); a quantity of 3 becomes three line items.
+Every status change emits webhook 1, which spells CANCELLED as `CANCEL` like TikTok does.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from tiktok_sandbox import catalogue, codes
+from tiktok_sandbox.codes import ApiError
+from tiktok_sandbox.context import Ctx, paginate
+from tiktok_sandbox.state import LineItem, Order, Package, SandboxState
+from tiktok_sandbox.webhooks import WebhookDispatcher
+
+HIDDEN_ADDRESS_STATUSES = frozenset({"UNPAID", "ON_HOLD"})
+CANCELLABLE = frozenset({"UNPAID", "ON_HOLD", "AWAITING_SHIPMENT"})
+ORDER_WIDE_STATUSES = frozenset({"UNPAID", "ON_HOLD", "AWAITING_SHIPMENT", "DELIVERED", "COMPLETED"})
+
+
+def _money(value: Decimal) -> str:
+    return str(value.quantize(Decimal("0.01")))
+
+
+class OrderLifecycle:
+    def __init__(self, state: SandboxState, webhooks: WebhookDispatcher):
+        self.state = state
+        self.webhooks = webhooks
+
+    def get(self, order_id: str) -> Order:
+        order = self.state.orders.get(order_id)
+        if order is None:
+            raise ApiError(codes.ORDER_NOT_FOUND, f"order {order_id} does not exist.", 404)
+        return order
+
+    def set_status(self, order: Order, status: str) -> None:
+        order.status = status
+        order.update_time = max(int(self.state.now()), order.update_time + 1)
+        for item in order.line_items:
+            # Shipping statuses are set per item by the fulfilment code; these apply to every live item.
+            if status == "CANCELLED" or (item.display_status != "CANCELLED" and status in ORDER_WIDE_STATUSES):
+                item.display_status = status
+        self.webhooks.emit(
+            1,
+            order.shop_id,
+            {
+                "order_id": order.id,
+                "order_status": "CANCEL" if status == "CANCELLED" else status,
+                "is_on_hold_order": order.is_on_hold_order,
+                "update_time": order.update_time,
+            },
+        )
+
+    def place(
+        self,
+        shop_id: str,
+        items: list[tuple[str, int]],
+        *,
+        shipping_type: str = "SELLER",
+        shipping_fee: str = "0.00",
+        tax: str = "0.00",
+        seller_discount: str = "0.00",
+        buyer_message: str = "",
+    ) -> Order:
+        """Create an UNPAID order for (sku_id, quantity) pairs of ACTIVATE products in `shop_id`."""
+        if shipping_type not in ("SELLER", "TIKTOK"):
+            raise ApiError(codes.INVALID_CREDENTIAL, "shipping_type must be SELLER or TIKTOK", 400)
+        with self.state.lock:
+            shop = self.state.shop(shop_id)
+            skus = {s.id: (p, s) for p in self.state.products.values() if p.shop_id == shop_id for s in p.skus}
+            line_items: list[LineItem] = []
+            warehouse_id = ""
+            for sku_id, quantity in items:
+                if sku_id not in skus:
+                    raise ApiError(codes.SKU_NOT_FOUND, f"sku {sku_id} is not sold in shop {shop_id}.")
+                product, sku = skus[sku_id]
+                if product.status != "ACTIVATE":
+                    raise ApiError(codes.PRODUCT_NOT_ACTIVE, f"product {product.id} is not live ({product.status}).")
+                warehouse_id = warehouse_id or next(iter(sku.inventory))
+                available = sum(sku.inventory.values())
+                if quantity < 1 or quantity > available:
+                    raise ApiError(
+                        codes.INVALID_PRODUCT_FIELD, f"sku {sku_id} has {available} units, {quantity} asked."
+                    )
+                for _ in range(quantity):
+                    line_items.append(
+                        LineItem(
+                            id=self.state.new_id(57648631694),
+                            sku_id=sku.id,
+                            product_id=product.id,
+                            product_name=str(product.body["title"]),
+                            sku_name=", ".join(
+                                str(a.get("value_name") or a.get("value_id")) for a in sku.sales_attributes
+                            ),
+                            seller_sku=sku.seller_sku,
+                            sale_price=sku.price["amount"],
+                            original_price=sku.price["amount"],
+                            currency=shop.currency,
+                        )
+                    )
+                # Reserve stock like TikTok: drain warehouses in order.
+                remaining = quantity
+                for wid in sku.inventory:
+                    take = min(remaining, sku.inventory[wid])
+                    sku.inventory[wid] -= take
+                    remaining -= take
+            subtotal = sum((Decimal(i.sale_price) for i in line_items), Decimal(0)) - Decimal(seller_discount)
+            total = subtotal + Decimal(shipping_fee) + Decimal(tax)
+            option = next(
+                d
+                for d in catalogue.DELIVERY_OPTIONS[shop.region]
+                if (d.type == "SEND_BY_SELLER") == (shipping_type == "SELLER")
+            )
+            now = int(self.state.now())
+            order = Order(
+                id=self.state.new_id(57648631695),
+                shop_id=shop_id,
+                status="UNPAID",
+                user_id="7021436810468230477",
+                shipping_type=shipping_type,
+                delivery_option_id=option.id,
+                delivery_option_name=option.name,
+                warehouse_id=warehouse_id,
+                line_items=line_items,
+                payment={
+                    "currency": shop.currency,
+                    "original_total_product_price": _money(
+                        sum((Decimal(i.original_price) for i in line_items), Decimal(0))
+                    ),
+                    "seller_discount": _money(Decimal(seller_discount)),
+                    "platform_discount": "0.00",
+                    "sub_total": _money(subtotal),
+                    "original_shipping_fee": _money(Decimal(shipping_fee)),
+                    "shipping_fee_seller_discount": "0.00",
+                    "shipping_fee_platform_discount": "0.00",
+                    "shipping_fee": _money(Decimal(shipping_fee)),
+                    "tax": _money(Decimal(tax)),
+                    "product_tax": _money(Decimal(tax)),
+                    "shipping_fee_tax": "0.00",
+                    "total_amount": _money(total),
+                },
+                recipient_address=_address(shop.region),
+                buyer_email="v2b2V5@scs.tiktokw.us",
+                buyer_message=buyer_message,
+                create_time=now,
+                update_time=now,
+            )
+            self.state.orders[order.id] = order
+            self.webhooks.emit(
+                1,
+                shop_id,
+                {
+                    "order_id": order.id,
+                    "order_status": "UNPAID",
+                    "is_on_hold_order": False,
+                    "update_time": now,
+                },
+            )
+            return order
+
+    def pay(self, order_id: str, *, on_hold: bool = False) -> Order:
+        with self.state.lock:
+            order = self.get(order_id)
+            self._expect(order, {"UNPAID"})
+            order.paid_time = int(self.state.now())
+            order.is_on_hold_order = on_hold
+            # One package per order to start with; Mark Package As Shipped splits line items out of it.
+            self.create_package(order, [i.id for i in order.line_items], status="PROCESSING")
+            self.set_status(order, "ON_HOLD" if on_hold else "AWAITING_SHIPMENT")
+            return order
+
+    def release_hold(self, order_id: str) -> Order:
+        with self.state.lock:
+            order = self.get(order_id)
+            self._expect(order, {"ON_HOLD"})
+            order.is_on_hold_order = False
+            self.set_status(order, "AWAITING_SHIPMENT")
+            return order
+
+    def arrange_shipment(self, order_id: str) -> Order:
+        """TikTok shipping: the seller arranged pick-up in Seller Center; carrier yet to collect."""
+        with self.state.lock:
+            order = self.get(order_id)
+            self._expect(order, {"AWAITING_SHIPMENT"})
+            if order.shipping_type != "TIKTOK":
+                raise ApiError(codes.ORDER_STATUS_INVALID, "arrange_shipment is for TikTok shipping orders.")
+            for package_id in order.package_ids:
+                self.ship_tiktok_package(self.state.packages[package_id], "PICKUP")
+            return order
+
+    def ship_tiktok_package(self, package: Package, handover_method: str) -> None:
+        order = self.state.orders[package.order_id]
+        provider_id, provider_name = next(
+            d.providers[0]
+            for d in catalogue.DELIVERY_OPTIONS[self.state.shop(order.shop_id).region]
+            if d.id == package.delivery_option_id
+        )
+        package.status = "FULFILLING"
+        package.handover_method = handover_method
+        package.tracking_number = f"TT{package.id[-10:]}"
+        package.shipping_provider_id, package.shipping_provider_name = provider_id, provider_name
+        package.update_time = int(self.state.now())
+        for item in order.line_items:
+            if item.id in package.line_item_ids:
+                item.package_status = "FULFILLING"
+                item.tracking_number = package.tracking_number
+                item.shipping_provider_id, item.shipping_provider_name = provider_id, provider_name
+                item.display_status = "AWAITING_COLLECTION"
+        self.set_status(order, "AWAITING_COLLECTION")
+
+    def ship(self, order_id: str) -> Order:
+        """Whatever ships the whole order outside the API: Seller Center for seller shipping, or pick-up
+        arranged and collected for TikTok shipping. Ends IN_TRANSIT."""
+        with self.state.lock:
+            order = self.get(order_id)
+            self._expect(order, {"AWAITING_SHIPMENT", "PARTIALLY_SHIPPING", "AWAITING_COLLECTION"})
+            if order.shipping_type == "TIKTOK":
+                if order.status == "AWAITING_SHIPMENT":
+                    self.arrange_shipment(order_id)
+                return self.carrier_collect(order_id)
+            region = self.state.shop(order.shop_id).region
+            option = next(d for d in catalogue.DELIVERY_OPTIONS[region] if d.id == order.delivery_option_id)
+            provider_id, provider_name = option.providers[0]
+            open_items = [i for i in order.line_items if i.display_status == "AWAITING_SHIPMENT"]
+            package = self.create_package(order, [i.id for i in open_items], status="FULFILLING")
+            package.tracking_number = f"SC{package.id[-12:]}"
+            package.shipping_provider_id, package.shipping_provider_name = provider_id, provider_name
+            package.shipped_time = int(self.state.now())
+            for item in open_items:
+                item.display_status = "IN_TRANSIT"
+                item.tracking_number = package.tracking_number
+                item.shipping_provider_id, item.shipping_provider_name = provider_id, provider_name
+            self.after_seller_shipment(order)
+            return order
+
+    def after_seller_shipment(self, order: Order) -> None:
+        """Order status once some (PARTIALLY_SHIPPING) or all (IN_TRANSIT) live items are shipped."""
+        still_open = any(i.display_status == "AWAITING_SHIPMENT" for i in order.line_items)
+        self.set_status(order, "PARTIALLY_SHIPPING" if still_open else "IN_TRANSIT")
+
+    def carrier_collect(self, order_id: str) -> Order:
+        """The carrier scanned the parcels: AWAITING_COLLECTION -> IN_TRANSIT."""
+        with self.state.lock:
+            order = self.get(order_id)
+            self._expect(order, {"AWAITING_COLLECTION"})
+            for item in order.line_items:
+                if item.display_status == "AWAITING_COLLECTION":
+                    item.display_status = "IN_TRANSIT"
+            self.set_status(order, "IN_TRANSIT")
+            return order
+
+    def deliver(self, order_id: str) -> Order:
+        with self.state.lock:
+            order = self.get(order_id)
+            self._expect(order, {"IN_TRANSIT"})
+            order.delivery_time = int(self.state.now())
+            for package_id in order.package_ids:
+                self.state.packages[package_id].status = "COMPLETED"
+            for item in order.line_items:
+                if item.display_status != "CANCELLED":
+                    item.package_status = "COMPLETED"
+            self.set_status(order, "DELIVERED")
+            return order
+
+    def complete(self, order_id: str) -> Order:
+        with self.state.lock:
+            order = self.get(order_id)
+            self._expect(order, {"DELIVERED"})
+            self.set_status(order, "COMPLETED")
+            return order
+
+    def _expect(self, order: Order, allowed: set[str]) -> None:
+        if order.status not in allowed:
+            raise ApiError(
+                codes.ORDER_STATUS_INVALID,
+                f"order {order.id} is {order.status}; expected one of {sorted(allowed)}.",
+            )
+
+    def create_package(self, order: Order, line_item_ids: list[str], *, status: str) -> Package:
+        now = int(self.state.now())
+        package = Package(
+            id=self.state.new_id(11529021229),
+            shop_id=order.shop_id,
+            order_id=order.id,
+            line_item_ids=list(line_item_ids),
+            status=status,
+            shipping_type=order.shipping_type,
+            delivery_option_id=order.delivery_option_id,
+            create_time=now,
+            update_time=now,
+        )
+        self.state.packages[package.id] = package
+        order.package_ids.append(package.id)
+        # A line item lives in one package: take it out of the one it was in (split shipping).
+        for other_id in list(order.package_ids):
+            other = self.state.packages[other_id]
+            if other is not package:
+                other.line_item_ids = [i for i in other.line_item_ids if i not in line_item_ids]
+                if not other.line_item_ids:
+                    order.package_ids.remove(other_id)
+                    del self.state.packages[other_id]
+        for item in order.line_items:
+            if item.id in line_item_ids:
+                item.package_id = package.id
+                item.package_status = status
+        return package
+
+
+def _address(region: str) -> dict[str, Any]:
+    if region == "US":
+        return {
+            "name": "Jane Doe",
+            "first_name": "Jane",
+            "last_name": "Doe",
+            "phone_number": "(+1)213-***-1234",
+            "full_address": "1199 Coleman Ave, San Jose, California, United States, 95110",
+            "address_detail": "Suite 100",
+            "address_line1": "1199 Coleman Ave",
+            "address_line2": "Suite 100",
+            "postal_code": "95110",
+            "region_code": "US",
+            "district_info": [
+                {"address_level": "L0", "address_level_name": "Country", "address_name": "United States"},
+                {"address_level": "L1", "address_level_name": "State", "address_name": "California"},
+                {"address_level": "L3", "address_level_name": "City", "address_name": "San Jose"},
+            ],
+        }
+    return {
+        "name": "John Smith",
+        "first_name": "John",
+        "last_name": "Smith",
+        "phone_number": "(+44)7700-***-123",
+        "full_address": "10 Downing Street, London, SW1A 2AA, United Kingdom",
+        "address_line1": "10 Downing Street",
+        "postal_code": "SW1A 2AA",
+        "post_town": "London",
+        "region_code": "GB",
+        "district_info": [
+            {"address_level": "L0", "address_level_name": "Country", "address_name": "United Kingdom"},
+            {"address_level": "L1", "address_level_name": "County", "address_name": "Greater London"},
+            {"address_level": "L3", "address_level_name": "Post town", "address_name": "London"},
+        ],
+    }
+
+
+def order_json(order: Order) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": order.id,
+        "status": order.status,
+        "user_id": order.user_id,
+        "buyer_email": order.buyer_email,
+        "buyer_message": order.buyer_message,
+        "create_time": order.create_time,
+        "update_time": order.update_time,
+        "paid_time": order.paid_time,
+        "delivery_time": order.delivery_time,
+        "cancel_time": order.cancel_time,
+        "cancel_reason": order.cancel_reason,
+        "cancellation_initiator": order.cancellation_initiator,
+        "shipping_type": order.shipping_type,
+        "fulfillment_type": "FULFILLMENT_BY_SELLER",
+        "delivery_type": "HOME_DELIVERY",
+        "delivery_option_id": order.delivery_option_id,
+        "delivery_option_name": order.delivery_option_name,
+        "warehouse_id": order.warehouse_id,
+        "is_on_hold_order": order.is_on_hold_order,
+        "is_cod": False,
+        "is_sample_order": False,
+        "order_type": "NORMAL",
+        "payment_method_name": "Card",
+        "payment": dict(order.payment),
+        "packages": [{"id": pid} for pid in order.package_ids],
+        "line_items": [
+            {k: v for k, v in vars(item).items() if v is not None} | {"is_gift": False} for item in order.line_items
+        ],
+    }
+    if order.status not in HIDDEN_ADDRESS_STATUSES:
+        body["recipient_address"] = order.recipient_address
+    tracked = next((i for i in order.line_items if i.tracking_number), None)
+    if tracked is not None:
+        body["tracking_number"] = tracked.tracking_number
+        body["shipping_provider_id"] = tracked.shipping_provider_id
+        body["shipping_provider"] = tracked.shipping_provider_name
+    return {k: v for k, v in body.items() if v is not None}
+
+
+MAX_DETAIL_IDS = 50
+
+
+def get_order_detail(ctx: Ctx) -> dict[str, Any]:
+    raw = ctx.query.get("ids", "")
+    ids = [i for i in raw.split(",") if i]
+    if not ids:
+        raise ApiError(codes.INVALID_CREDENTIAL, "param ids is missing", 400)
+    if len(ids) > MAX_DETAIL_IDS:
+        raise ApiError(codes.TOO_MANY_IDS, f"At most {MAX_DETAIL_IDS} order ids per request.", 400)
+    with ctx.state.lock:
+        orders = [order_json(o) for i in ids if (o := ctx.state.orders.get(i)) is not None and o.shop_id == ctx.shop.id]
+    return {"orders": orders}
+
+
+def search_orders(ctx: Ctx) -> dict[str, Any]:
+    page_size = ctx.page_size(1, 100)
+    sort_field = ctx.query.get("sort_field", "create_time")
+    if sort_field not in ("create_time", "update_time"):
+        raise ApiError(codes.INVALID_CREDENTIAL, "param sort_field must be create_time or update_time", 400)
+    descending = ctx.query.get("sort_order", "DESC") == "DESC"
+    f = ctx.body
+    now = int(ctx.state.now())
+
+    def matches(order: Order) -> bool:
+        if f.get("order_status") and order.status != f["order_status"]:
+            return False
+        if f.get("shipping_type") and order.shipping_type != f["shipping_type"]:
+            return False
+        for name in ("create_time", "update_time"):
+            value = getattr(order, name)
+            ge, lt = f.get(f"{name}_ge"), f.get(f"{name}_lt")
+            # "If _ge is filled but _lt is empty, _lt defaults to the current time."
+            if ge is not None and lt is None:
+                lt = now + 1
+            if (ge is not None and value < int(ge)) or (lt is not None and value >= int(lt)):
+                return False
+        return True
+
+    with ctx.state.lock:
+        found = [o for o in ctx.state.orders.values() if o.shop_id == ctx.shop.id and matches(o)]
+        found.sort(key=lambda o: (getattr(o, sort_field), o.id), reverse=descending)
+        page, token = paginate(found, page_size, ctx.query.get("page_token"))
+        return {"orders": [order_json(o) for o in page], "total_count": len(found), "next_page_token": token}

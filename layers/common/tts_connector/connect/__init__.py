@@ -1,0 +1,1 @@
+"""Connect: seller authorization, shops and warehouses, token lifecycle, Magento setup."""

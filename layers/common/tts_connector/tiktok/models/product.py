@@ -1,0 +1,199 @@
+"""Product create/edit requests, product reads, price and inventory updates."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import Field
+
+from tts_connector.tiktok.models.base import TikTokRequestModel, TikTokResponseModel
+
+
+class ImageRef(TikTokRequestModel):
+    uri: str
+
+
+class Money(TikTokRequestModel):
+    amount: Decimal
+    currency: str
+    sale_price: Decimal | None = None
+
+
+class SalesAttribute(TikTokRequestModel):
+    id: str | None = None
+    name: str | None = None
+    value_id: str | None = None
+    value_name: str | None = None
+    sku_img: ImageRef | None = None
+
+
+class InventoryEntry(TikTokRequestModel):
+    warehouse_id: str
+    quantity: int = Field(ge=0)
+
+
+class IdentifierCode(TikTokRequestModel):
+    code: str
+    type: str  # GTIN, EAN, UPC, ISBN, JAN
+
+
+class SkuInput(TikTokRequestModel):
+    seller_sku: str | None = None
+    external_sku_id: str | None = None
+    price: Money
+    inventory: list[InventoryEntry]
+    sales_attributes: list[SalesAttribute] = Field(default_factory=list)
+    identifier_code: IdentifierCode | None = None
+
+
+class AttributeValueInput(TikTokRequestModel):
+    id: str | None = None
+    name: str | None = None
+
+
+class ProductAttributeInput(TikTokRequestModel):
+    id: str
+    values: list[AttributeValueInput]
+
+
+class Weight(TikTokRequestModel):
+    value: Decimal
+    unit: str  # KILOGRAM, POUND, GRAM
+
+
+class Dimensions(TikTokRequestModel):
+    length: str
+    width: str
+    height: str
+    unit: str  # CENTIMETER, INCH
+
+
+class ProductInput(TikTokRequestModel):
+    """Body of Create Product and Edit Product (full replacement)."""
+
+    title: str
+    description: str
+    category_id: str
+    category_version: str | None = None
+    brand_id: str | None = None
+    main_images: list[ImageRef]
+    skus: list[SkuInput]
+    package_weight: Weight
+    package_dimensions: Dimensions | None = None
+    product_attributes: list[ProductAttributeInput] = Field(default_factory=list)
+    external_product_id: str | None = None
+    save_mode: str | None = None  # AS_DRAFT or LISTING
+    idempotency_key: str | None = Field(default=None, max_length=128)
+
+
+class CreatedSku(TikTokResponseModel):
+    id: str
+    seller_sku: str | None = None
+    external_sku_id: str | None = None
+
+
+class ProductWarning(TikTokResponseModel):
+    message: str
+
+
+class ProductWriteResult(TikTokResponseModel):
+    product_id: str
+    skus: list[CreatedSku] = Field(default_factory=list)
+    warnings: list[ProductWarning] = Field(default_factory=list)
+
+
+class ProductPrice(TikTokResponseModel):
+    currency: str | None = None
+    sale_price: Decimal | None = None
+    tax_exclusive_price: Decimal | None = None
+
+
+class ProductInventory(TikTokResponseModel):
+    warehouse_id: str
+    quantity: int
+
+
+class ProductSku(TikTokResponseModel):
+    id: str
+    seller_sku: str | None = None
+    external_sku_id: str | None = None
+    price: ProductPrice | None = None
+    inventory: list[ProductInventory] = Field(default_factory=list)
+
+
+class AuditFailedReason(TikTokResponseModel):
+    position: str | None = None
+    reasons: list[str] = Field(default_factory=list)
+    suggestions: list[str] = Field(default_factory=list)
+
+
+class Audit(TikTokResponseModel):
+    status: str | None = None
+
+
+class Product(TikTokResponseModel):
+    id: str
+    title: str
+    description: str | None = None
+    status: str
+    skus: list[ProductSku] = Field(default_factory=list)
+    audit: Audit | None = None
+    audit_failed_reasons: list[AuditFailedReason] = Field(default_factory=list)
+    external_product_id: str | None = None
+    create_time: int | None = None
+    update_time: int | None = None
+
+
+class ProductSummary(TikTokResponseModel):
+    id: str
+    title: str
+    status: str
+    skus: list[ProductSku] = Field(default_factory=list)
+    update_time: int | None = None
+
+
+class ProductSearchPage(TikTokResponseModel):
+    products: list[ProductSummary] = Field(default_factory=list)
+    total_count: int = 0
+    next_page_token: str | None = None
+
+
+class SkuPriceUpdate(TikTokRequestModel):
+    id: str
+    price: Money
+
+
+class SkuInventoryUpdate(TikTokRequestModel):
+    id: str
+    inventory: list[InventoryEntry]
+
+
+class InventoryExtraError(TikTokResponseModel):
+    warehouse_id: str | None = None
+    code: int | None = None
+    message: str | None = None
+
+
+class InventoryErrorDetail(TikTokResponseModel):
+    sku_id: str | None = None
+    extra_errors: list[InventoryExtraError] = Field(default_factory=list)
+
+
+class InventoryError(TikTokResponseModel):
+    code: int
+    message: str
+    detail: InventoryErrorDetail | None = None
+
+
+class InventoryUpdateResult(TikTokResponseModel):
+    """Update Inventory may answer code 0 with per-SKU failures in `errors`; callers check `succeeded`."""
+
+    errors: list[InventoryError] = Field(default_factory=list)
+
+    @property
+    def succeeded(self) -> bool:
+        return not self.errors
+
+    @property
+    def failed_sku_ids(self) -> list[str]:
+        return [e.detail.sku_id for e in self.errors if e.detail is not None and e.detail.sku_id is not None]

@@ -1,0 +1,100 @@
+"""Catalogue reference data and image upload through the client."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.tiktok.support import GB_WAREHOUSE, US_WAREHOUSE, Connected, png_bytes
+from tts_connector.tiktok.catalog import category_version_for
+from tts_connector.tiktok.errors import TikTokApiError
+from tts_connector.tiktok.models.catalog import Category
+
+pytestmark = pytest.mark.integration
+
+
+def _depth(categories: list[Category], leaf_id: str) -> int:
+    by_id = {c.id: c for c in categories}
+    depth, node = 1, by_id[leaf_id]
+    while node.parent_id != "0":
+        node, depth = by_id[node.parent_id], depth + 1
+    return depth
+
+
+def test_v1_tree_has_three_levels_and_v2_is_deeper(tts: Connected) -> None:
+    v1 = tts.api.catalog.categories(tts.gb, category_version=category_version_for("GB"))
+    v2 = tts.api.catalog.categories(tts.us, category_version=category_version_for("US"))
+    assert max(_depth(v1, c.id) for c in v1 if c.is_leaf) == 3
+    assert max(_depth(v2, c.id) for c in v2 if c.is_leaf) > 3
+    assert all(c.parent_id == "0" or c.parent_id in {p.id for p in v1} for c in v1)
+    assert {"AVAILABLE"} == {s for c in v1 for s in c.permission_statuses}
+
+
+def test_attributes_mark_sales_and_required_product_properties(tts: Connected) -> None:
+    attributes = tts.api.catalog.attributes(tts.us, "900111", category_version="v2")
+    by_type = {a.type for a in attributes}
+    assert by_type == {"SALES_PROPERTY", "PRODUCT_PROPERTY"}
+    required = [a.name for a in attributes if a.is_required]
+    assert required == ["Material"]
+    assert all(a.values for a in attributes)
+
+
+def test_attributes_of_a_non_leaf_category_are_refused(tts: Connected) -> None:
+    with pytest.raises(TikTokApiError) as raised:
+        tts.api.catalog.attributes(tts.us, "900100", category_version="v2")
+    assert raised.value.tiktok_code == 12052024
+
+
+def test_category_rules_require_package_dimensions_for_mugs_only(tts: Connected) -> None:
+    assert tts.api.catalog.rules(tts.us, "910110", category_version="v2").package_dimension.is_required
+    assert not tts.api.catalog.rules(tts.us, "900111", category_version="v2").package_dimension.is_required
+
+
+def test_brands_are_paged(tts: Connected) -> None:
+    first = tts.api.catalog.brands(tts.us, page_size=3)
+    assert len(first.brands) == 3
+    assert first.total_count == 4
+    assert first.next_page_token
+    # The token contains "/" and "+": it only works if signed raw and percent-encoded in the URL.
+    second = tts.api.catalog.brands(tts.us, page_size=3, page_token=first.next_page_token)
+    assert [b.name for b in second.brands] == ["Northwind"]
+    assert not second.next_page_token
+
+
+def test_brands_page_size_is_required_and_bounded(tts: Connected) -> None:
+    with pytest.raises(TikTokApiError) as raised:
+        tts.api.catalog.brands(tts.us, page_size=101)
+    assert raised.value.tiktok_code == 36009004
+
+
+def test_warehouses_delivery_options_and_shipping_providers(tts: Connected) -> None:
+    us = tts.api.logistics.warehouses(tts.us)
+    assert {w.type for w in us} == {"SALES_WAREHOUSE", "RETURN_WAREHOUSE"}
+    assert [w.id for w in us if w.is_default] == [US_WAREHOUSE]
+    assert GB_WAREHOUSE in {w.id for w in tts.api.logistics.warehouses(tts.gb)}
+    options = tts.api.logistics.delivery_options(tts.us, US_WAREHOUSE)
+    seller = next(o for o in options if o.type == "SEND_BY_SELLER")
+    providers = tts.api.logistics.shipping_providers(tts.us, seller.id)
+    assert {"USPS", "UPS", "FedEx"} <= {p.name for p in providers}
+    with pytest.raises(TikTokApiError):
+        tts.api.logistics.delivery_options(tts.us, GB_WAREHOUSE)
+
+
+def test_image_upload_returns_uri_and_url(tts: Connected) -> None:
+    image = tts.api.catalog.upload_image(tts.us, png_bytes(600, 400), filename="a.png", content_type="image/png")
+    assert image.uri
+    assert image.url.startswith("http")
+    assert (image.width, image.height) == (600, 400)
+    assert image.use_case == "MAIN_IMAGE"
+
+
+@pytest.mark.parametrize(
+    ("content", "use_case"),
+    [
+        (png_bytes(200, 200), "MAIN_IMAGE"),
+        (b"GIF89a not allowed", "MAIN_IMAGE"),
+        (png_bytes(50, 50), "DESCRIPTION_IMAGE"),
+    ],
+)
+def test_image_upload_enforces_format_and_size(tts: Connected, content: bytes, use_case: str) -> None:
+    with pytest.raises(TikTokApiError):
+        tts.api.catalog.upload_image(tts.us, content, filename="x", content_type="image/png", use_case=use_case)
