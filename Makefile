@@ -5,7 +5,7 @@ export PATH := $(BIN):$(PATH)
 export SAM_CLI_TELEMETRY := 0
 PYTEST_ARGS ?=
 
-.PHONY: dev demo up format lint typecheck validate build unit integration e2e pytest test bench clean
+.PHONY: dev demo up openapi format lint typecheck validate build unit integration e2e pytest test bench clean
 
 $(VENV)/.installed: pyproject.toml layers/common/requirements.txt scripts/bootstrap.sh
 	scripts/bootstrap.sh
@@ -50,6 +50,9 @@ pytest: dev
 
 # What CI runs (.ci/run): lint, types, the template, the build, then every test (the packaging test uses the build).
 test: lint typecheck validate build pytest
+
+openapi: dev
+	python scripts/write_admin_openapi.py
 
 bench: dev
 	python -m bench

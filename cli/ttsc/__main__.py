@@ -49,7 +49,8 @@ def cmd_status(api: AdminApi, args: argparse.Namespace) -> Any:
     for seller in status["sellers"]:
         lines.append(
             f"Seller {seller['seller_name'] or seller['open_id']}: "
-            f"access token until {_when(seller['access_expires_at'])}, authorization until {_when(seller['refresh_expires_at'])}"
+            f"access token until {_when(seller['access_expires_at'])}, "
+            f"authorization until {_when(seller['refresh_expires_at'])}"
         )
     lines.append(_shops_table(status["shops"]) if status["shops"] else "No shops authorized yet: run `ttsc connect`.")
     magento = status.get("magento")

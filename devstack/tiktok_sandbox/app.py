@@ -13,6 +13,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from tiktok_sandbox import auth, codes
+from tiktok_sandbox.audit import Auditor
 from tiktok_sandbox.codes import ApiError
 from tiktok_sandbox.config import SandboxConfig
 from tiktok_sandbox.context import Ctx
@@ -27,7 +28,7 @@ from tiktok_sandbox.gate import (
     check_token,
 )
 from tiktok_sandbox.orders import OrderLifecycle
-from tiktok_sandbox.products import Auditor, ProductHandlers
+from tiktok_sandbox.products import ProductHandlers
 from tiktok_sandbox.returns import ReturnsLifecycle
 from tiktok_sandbox.routes import ApiRoute, api_routes
 from tiktok_sandbox.state import SandboxState
@@ -90,6 +91,8 @@ class SandboxCore:
             time.sleep(self.latency)
         query = {k: request.args[k] for k in request.args}
         try:
+            if path in ("/open/authorize", "/api/v2/token/get", "/api/v2/token/refresh") and request.method != "GET":
+                raise ApiError(codes.INVALID_METHOD, f"Invalid method {request.method} for {path}.", 405)
             if path == "/open/authorize":
                 location = auth.authorize_redirect(
                     self.state, query.get("service_id"), query.get("state"), query.get("decision")

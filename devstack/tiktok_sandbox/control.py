@@ -19,7 +19,7 @@ from werkzeug.wrappers import Request, Response
 from tiktok_sandbox import auth
 from tiktok_sandbox.app import SandboxCore
 from tiktok_sandbox.codes import ApiError
-from tiktok_sandbox.orders import order_json
+from tiktok_sandbox.order_api import order_json
 from tiktok_sandbox.products import product_json
 
 

@@ -1,4 +1,4 @@
-"""Orders: the buyer-side lifecycle driven by the control API, and the search/detail handlers.
+"""Orders: the buyer/seller/carrier lifecycle the control API drives, and what it changes on packages.
 
 Each line item is one unit (TikTok has no quantity field); a quantity of 3 becomes three line items.
 Every status change emits webhook 1, which spells CANCELLED as `CANCEL` like TikTok does.
@@ -7,15 +7,13 @@ Every status change emits webhook 1, which spells CANCELLED as `CANCEL` like Tik
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from tiktok_sandbox import catalogue, codes
+from tiktok_sandbox.addresses import seeded_address
 from tiktok_sandbox.codes import ApiError
-from tiktok_sandbox.context import Ctx, paginate
 from tiktok_sandbox.state import LineItem, Order, Package, SandboxState
 from tiktok_sandbox.webhooks import WebhookDispatcher
 
-HIDDEN_ADDRESS_STATUSES = frozenset({"UNPAID", "ON_HOLD"})
 CANCELLABLE = frozenset({"UNPAID", "ON_HOLD", "AWAITING_SHIPMENT"})
 ORDER_WIDE_STATUSES = frozenset({"UNPAID", "ON_HOLD", "AWAITING_SHIPMENT", "DELIVERED", "COMPLETED"})
 
@@ -141,7 +139,7 @@ class OrderLifecycle:
                     "shipping_fee_tax": "0.00",
                     "total_amount": _money(total),
                 },
-                recipient_address=_address(shop.region),
+                recipient_address=seeded_address(shop.region),
                 buyer_email="v2b2V5@scs.tiktokw.us",
                 buyer_message=buyer_message,
                 create_time=now,
@@ -306,127 +304,3 @@ class OrderLifecycle:
                 item.package_id = package.id
                 item.package_status = status
         return package
-
-
-def _address(region: str) -> dict[str, Any]:
-    if region == "US":
-        return {
-            "name": "Jane Doe",
-            "first_name": "Jane",
-            "last_name": "Doe",
-            "phone_number": "(+1)213-***-1234",
-            "full_address": "1199 Coleman Ave, San Jose, California, United States, 95110",
-            "address_detail": "Suite 100",
-            "address_line1": "1199 Coleman Ave",
-            "address_line2": "Suite 100",
-            "postal_code": "95110",
-            "region_code": "US",
-            "district_info": [
-                {"address_level": "L0", "address_level_name": "Country", "address_name": "United States"},
-                {"address_level": "L1", "address_level_name": "State", "address_name": "California"},
-                {"address_level": "L3", "address_level_name": "City", "address_name": "San Jose"},
-            ],
-        }
-    return {
-        "name": "John Smith",
-        "first_name": "John",
-        "last_name": "Smith",
-        "phone_number": "(+44)7700-***-123",
-        "full_address": "10 Downing Street, London, SW1A 2AA, United Kingdom",
-        "address_line1": "10 Downing Street",
-        "postal_code": "SW1A 2AA",
-        "post_town": "London",
-        "region_code": "GB",
-        "district_info": [
-            {"address_level": "L0", "address_level_name": "Country", "address_name": "United Kingdom"},
-            {"address_level": "L1", "address_level_name": "County", "address_name": "Greater London"},
-            {"address_level": "L3", "address_level_name": "Post town", "address_name": "London"},
-        ],
-    }
-
-
-def order_json(order: Order) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "id": order.id,
-        "status": order.status,
-        "user_id": order.user_id,
-        "buyer_email": order.buyer_email,
-        "buyer_message": order.buyer_message,
-        "create_time": order.create_time,
-        "update_time": order.update_time,
-        "paid_time": order.paid_time,
-        "delivery_time": order.delivery_time,
-        "cancel_time": order.cancel_time,
-        "cancel_reason": order.cancel_reason,
-        "cancellation_initiator": order.cancellation_initiator,
-        "shipping_type": order.shipping_type,
-        "fulfillment_type": "FULFILLMENT_BY_SELLER",
-        "delivery_type": "HOME_DELIVERY",
-        "delivery_option_id": order.delivery_option_id,
-        "delivery_option_name": order.delivery_option_name,
-        "warehouse_id": order.warehouse_id,
-        "is_on_hold_order": order.is_on_hold_order,
-        "is_cod": False,
-        "is_sample_order": False,
-        "order_type": "NORMAL",
-        "payment_method_name": "Card",
-        "payment": dict(order.payment),
-        "packages": [{"id": pid} for pid in order.package_ids],
-        "line_items": [
-            {k: v for k, v in vars(item).items() if v is not None} | {"is_gift": False} for item in order.line_items
-        ],
-    }
-    if order.status not in HIDDEN_ADDRESS_STATUSES:
-        body["recipient_address"] = order.recipient_address
-    tracked = next((i for i in order.line_items if i.tracking_number), None)
-    if tracked is not None:
-        body["tracking_number"] = tracked.tracking_number
-        body["shipping_provider_id"] = tracked.shipping_provider_id
-        body["shipping_provider"] = tracked.shipping_provider_name
-    return {k: v for k, v in body.items() if v is not None}
-
-
-MAX_DETAIL_IDS = 50
-
-
-def get_order_detail(ctx: Ctx) -> dict[str, Any]:
-    raw = ctx.query.get("ids", "")
-    ids = [i for i in raw.split(",") if i]
-    if not ids:
-        raise ApiError(codes.INVALID_CREDENTIAL, "param ids is missing", 400)
-    if len(ids) > MAX_DETAIL_IDS:
-        raise ApiError(codes.TOO_MANY_IDS, f"At most {MAX_DETAIL_IDS} order ids per request.", 400)
-    with ctx.state.lock:
-        orders = [order_json(o) for i in ids if (o := ctx.state.orders.get(i)) is not None and o.shop_id == ctx.shop.id]
-    return {"orders": orders}
-
-
-def search_orders(ctx: Ctx) -> dict[str, Any]:
-    page_size = ctx.page_size(1, 100)
-    sort_field = ctx.query.get("sort_field", "create_time")
-    if sort_field not in ("create_time", "update_time"):
-        raise ApiError(codes.INVALID_CREDENTIAL, "param sort_field must be create_time or update_time", 400)
-    descending = ctx.query.get("sort_order", "DESC") == "DESC"
-    f = ctx.body
-    now = int(ctx.state.now())
-
-    def matches(order: Order) -> bool:
-        if f.get("order_status") and order.status != f["order_status"]:
-            return False
-        if f.get("shipping_type") and order.shipping_type != f["shipping_type"]:
-            return False
-        for name in ("create_time", "update_time"):
-            value = getattr(order, name)
-            ge, lt = f.get(f"{name}_ge"), f.get(f"{name}_lt")
-            # "If _ge is filled but _lt is empty, _lt defaults to the current time."
-            if ge is not None and lt is None:
-                lt = now + 1
-            if (ge is not None and value < int(ge)) or (lt is not None and value >= int(lt)):
-                return False
-        return True
-
-    with ctx.state.lock:
-        found = [o for o in ctx.state.orders.values() if o.shop_id == ctx.shop.id and matches(o)]
-        found.sort(key=lambda o: (getattr(o, sort_field), o.id), reverse=descending)
-        page, token = paginate(found, page_size, ctx.query.get("page_token"))
-        return {"orders": [order_json(o) for o in page], "total_count": len(found), "next_page_token": token}

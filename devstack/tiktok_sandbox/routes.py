@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tiktok_sandbox import catalogue_api, images, orders, returns
+from tiktok_sandbox import catalogue_api, images, order_api, returns
 from tiktok_sandbox.context import Ctx
 from tiktok_sandbox.fulfillment import FulfillmentHandlers
 from tiktok_sandbox.products import ProductHandlers
@@ -118,8 +118,8 @@ def api_routes(products: ProductHandlers, fulfillment: FulfillmentHandlers) -> l
             catalogue_api.get_shipping_providers,
             "seller.fulfillment.basic",
         ),
-        ApiRoute("order_search", "POST", "/order/202309/orders/search", orders.search_orders, "seller.order.info"),
-        ApiRoute("order_detail", "GET", "/order/202309/orders", orders.get_order_detail, "seller.order.info"),
+        ApiRoute("order_search", "POST", "/order/202309/orders/search", order_api.search_orders, "seller.order.info"),
+        ApiRoute("order_detail", "GET", "/order/202309/orders", order_api.get_order_detail, "seller.order.info"),
         ApiRoute(
             "mark_shipped",
             "POST",

@@ -46,6 +46,20 @@ def _authorize(stack: LocalStack, authorize_url: str) -> requests.Response:
     return requests.get(authorize_url, timeout=60, allow_redirects=True)
 
 
+def _subscribe_to_alerts(stack: LocalStack) -> str:
+    """An SQS queue subscribed to the alerts topic, standing in for the merchant's e-mail."""
+    sqs = stack.client("sqs")
+    url = sqs.create_queue(QueueName="alerts-inbox")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    stack.client("sns").subscribe(TopicArn=stack.physical("AlertsTopic"), Protocol="sqs", Endpoint=arn)
+    return str(url)
+
+
+def _alerts(stack: LocalStack, url: str) -> list[str]:
+    messages = stack.client("sqs").receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=2)
+    return [m["Body"] for m in messages.get("Messages", [])]
+
+
 def _tokens_items(stack: LocalStack) -> list[dict[str, Any]]:
     return list(stack.client("dynamodb").scan(TableName=stack.physical("TokensTable"))["Items"])
 
@@ -236,6 +250,7 @@ def test_two_concurrent_refreshers_refresh_once_and_share_the_result(stack: Loca
 def test_deauthorization_webhook_disconnects_the_shop_and_stops_work(stack: LocalStack) -> None:
     _authorize(stack, _start(stack)["authorize_url"])
     _admin(stack, "PUT", f"/admin/shops/{US_SHOP}", json={"selected": True})
+    inbox = _subscribe_to_alerts(stack)
 
     _tiktok(stack).deauthorize_shop(US_SHOP)
 
@@ -250,13 +265,15 @@ def test_deauthorization_webhook_disconnects_the_shop_and_stops_work(stack: Loca
     refused = _admin(stack, "GET", f"/admin/shops/{US_SHOP}/warehouses")
     assert refused.status_code == 401
     assert "disconnected" in refused.json()["message"]
-    # The other shop keeps working
+    # The other shop keeps working, and the merchant was told
     assert _admin(stack, "GET", f"/admin/shops/{UK_SHOP}/warehouses").status_code == 200
+    assert any("Sandbox US Shop disconnected" in body for body in _alerts(stack, inbox))
 
 
 def test_authorization_expiry_warning_is_recorded_on_the_shop(stack: LocalStack) -> None:
     _authorize(stack, _start(stack)["authorize_url"])
     expires = int(time.time()) + 30 * 24 * 3600
+    inbox = _subscribe_to_alerts(stack)
 
     _tiktok(stack).warn_authorization_expiry(UK_SHOP, expiration_time=expires)
 
@@ -268,6 +285,7 @@ def test_authorization_expiry_warning_is_recorded_on_the_shop(stack: LocalStack)
             break
         time.sleep(0.2)
     assert shop["authorization_expires_at"] == expires
+    assert any("authorization expiring" in body for body in _alerts(stack, inbox))
 
 
 def test_admin_routes_refuse_requests_without_the_admin_token(stack: LocalStack) -> None:

@@ -100,6 +100,7 @@ def connect(
     clock: Callable[[], float] = time.time,
     **client_args: Any,
 ) -> Connected:
+    """Authorize the seeded seller and build the client stack against `sandbox` (extra kwargs go to the client)."""
     granted = sandbox.issue_tokens()
     auth = TikTokAuthClient(
         auth_base_url=sandbox.base_url, app_key=sandbox.config.app_key, app_secret=sandbox.config.app_secret

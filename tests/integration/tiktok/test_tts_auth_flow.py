@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import requests
 
-from tiktok_sandbox import TikTokSandbox
+from tiktok_sandbox import SandboxConfig, TikTokSandbox
 from tts_connector.tiktok.auth import TikTokAuthClient, authorization_url
 from tts_connector.tiktok.errors import TikTokApiError
 
@@ -79,9 +79,7 @@ def test_refresh_rotates_the_refresh_token(sandbox: TikTokSandbox) -> None:
     assert client.refresh(second.refresh_token).access_token
 
 
-def test_auth_code_expires(webhook_receiver: object) -> None:
-    from tiktok_sandbox import SandboxConfig
-
+def test_auth_code_expires() -> None:
     sandbox = TikTokSandbox(SandboxConfig(auth_code_ttl=0.2)).start()
     try:
         code = _authorize(sandbox)["code"][0]
@@ -90,3 +88,8 @@ def test_auth_code_expires(webhook_receiver: object) -> None:
             _auth_client(sandbox).exchange_code(code)
     finally:
         sandbox.stop()
+
+
+def test_token_endpoints_are_get_only(sandbox: TikTokSandbox) -> None:
+    response = requests.post(f"{sandbox.base_url}/api/v2/token/get", timeout=5)
+    assert response.json()["code"] == 36009010

@@ -162,3 +162,10 @@ def test_wrong_content_type_is_refused(sandbox: TikTokSandbox, tts: Connected) -
     headers = {"x-tts-access-token": tts.tokens.access_token(tts.us.shop_id), "content-type": "text/plain"}
     response = requests.post(f"{sandbox.base_url}{path}", params=query, data=body, headers=headers, timeout=5)
     assert response.json()["code"] == 36009022
+
+
+def test_authorized_shops_list_ids_regions_and_ciphers(sandbox: TikTokSandbox, tts: Connected) -> None:
+    shops = {s.id: s for s in tts.api.shops.authorized_shops(tts.us.shop_id)}
+    assert set(shops) == {tts.us.shop_id, tts.gb.shop_id}
+    assert (shops[tts.us.shop_id].region, shops[tts.us.shop_id].cipher) == ("US", tts.us.cipher)
+    assert (shops[tts.gb.shop_id].region, shops[tts.gb.shop_id].seller_type) == ("GB", "CROSS_BORDER")

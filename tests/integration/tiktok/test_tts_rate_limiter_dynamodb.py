@@ -3,22 +3,47 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
+from samcli.yamlhelper import yaml_parse
 
-from bench.bench_tiktok_rate_limiter import create_rate_limit_table, dynamodb_client, moto_dynamodb, run_workers
+from bench.bench_tiktok_rate_limiter import dynamodb_client, moto_dynamodb, run_workers
 from tiktok_sandbox import SandboxConfig, TikTokSandbox
 from tts_connector.tiktok.rate_limit import DynamoDbRateLimiter, RateLimit
 
 pytestmark = pytest.mark.integration
 
 TABLE = "tts-rate-limit-test"
+TEMPLATE = Path(__file__).resolve().parents[3] / "template.yaml"
+
+
+def _template_table() -> dict[str, Any]:
+    properties: dict[str, Any] = yaml_parse(TEMPLATE.read_text())["Resources"]["RateLimitTable"]["Properties"]
+    return properties
+
+
+def test_template_table_has_the_schema_the_limiter_uses() -> None:
+    properties = _template_table()
+    assert properties["KeySchema"] == [{"AttributeName": "bucket_id", "KeyType": "HASH"}]
+    assert properties["AttributeDefinitions"] == [{"AttributeName": "bucket_id", "AttributeType": "S"}]
+    assert properties["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
 
 
 @pytest.fixture(scope="module")
 def dynamodb_endpoint() -> Iterator[str]:
     with moto_dynamodb() as endpoint:
-        create_rate_limit_table(dynamodb_client(endpoint), TABLE)
+        client = dynamodb_client(endpoint)
+        properties = _template_table()
+        # Created from template.yaml's own definition so the test cannot drift from what is deployed.
+        client.create_table(
+            TableName=TABLE,
+            AttributeDefinitions=properties["AttributeDefinitions"],
+            KeySchema=properties["KeySchema"],
+            BillingMode=properties["BillingMode"],
+        )
+        client.update_time_to_live(TableName=TABLE, TimeToLiveSpecification=properties["TimeToLiveSpecification"])
         yield endpoint
 
 

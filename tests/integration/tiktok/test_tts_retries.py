@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.integration.tiktok.support import Connected, connect, tee_product, upload_main_image
-from tiktok_sandbox import TikTokSandbox
+from tiktok_sandbox import SandboxConfig, TikTokSandbox
 from tts_connector.tiktok.errors import RateLimitedError, TikTokTransientError
 from tts_connector.tiktok.retry import RetryPolicy
 
@@ -112,9 +112,7 @@ def test_create_is_retried_after_429(sandbox: TikTokSandbox, tts: Connected) -> 
     assert tts.api.products.create(tts.us, tee_product(tts, image_uri=uri)).product_id
 
 
-def test_short_token_lifetime_is_refreshed_on_105002_and_retried(webhook_receiver: object) -> None:
-    from tiktok_sandbox import SandboxConfig
-
+def test_short_token_lifetime_is_refreshed_on_105002_and_retried() -> None:
     sandbox = TikTokSandbox(SandboxConfig(access_token_ttl=0.5)).start()
     try:
         tts = connect(sandbox)

@@ -8,6 +8,7 @@ from pathlib import Path
 from aws_lambda_powertools.utilities.parser.models import APIGatewayProxyEventModel, EventBridgeModel, SqsModel
 
 from tests.helpers import sign_tiktok_webhook
+from tts_connector.connect.admin import ShopSelection
 from tts_connector.events.processing import parse_event_message
 from tts_connector.webhooks.tiktok import parse_tiktok_notification
 
@@ -26,7 +27,7 @@ def test_there_is_a_sample_event_for_every_function() -> None:
 
 
 def test_api_samples_are_api_gateway_proxy_events() -> None:
-    for name in ("health", "tiktok_webhook"):
+    for name in ("health", "tiktok_webhook", "oauth_callback", "admin"):
         APIGatewayProxyEventModel.model_validate(_event(name))
 
 
@@ -46,5 +47,12 @@ def test_queue_sample_holds_a_valid_event_message() -> None:
     assert message.notification.message_group_id == batch.Records[0].attributes.MessageGroupId
 
 
-def test_schedule_sample_is_an_eventbridge_scheduled_event() -> None:
-    assert EventBridgeModel.model_validate(_event("outbox_sweeper")).detail_type == "Scheduled Event"
+def test_schedule_samples_are_eventbridge_scheduled_events() -> None:
+    for name in ("outbox_sweeper", "token_refresh"):
+        assert EventBridgeModel.model_validate(_event(name)).detail_type == "Scheduled Event"
+
+
+def test_admin_sample_body_is_a_valid_shop_selection() -> None:
+    event = APIGatewayProxyEventModel.model_validate(_event("admin"))
+
+    assert ShopSelection.model_validate_json(str(event.body)).warehouse_id == "7068517275539719942"

@@ -150,7 +150,8 @@ class TikTokShopClient:
                     self._backoff(path, retry_number, None, unanswered)
                     retry_number += 1
                     continue
-                raise unanswered from exc
+                # Not chained: requests' message holds the signed URL, and `sign` must not reach the logs.
+                raise unanswered from None
             envelope = self._read_envelope(response, path)
             code = envelope.get("code")
             request_id = envelope.get("request_id")
