@@ -8,6 +8,7 @@ even inside a free-text message or an exception.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Mapping
@@ -74,6 +75,10 @@ class RedactingFormatter(LambdaPowertoolsFormatter):
     def serialize(self, log: dict[str, Any] | PowertoolsLogRecord) -> str:
         return super().serialize(log=redact(log))
 
+
+# urllib3 logs full request URLs at DEBUG, and TikTok's carry `sign` (and `app_secret` on the auth host):
+# keep it quiet even when POWERTOOLS_LOG_LEVEL is DEBUG.
+logging.getLogger("urllib3").setLevel(logging.INFO)
 
 # Service name, namespace and level come from POWERTOOLS_* variables set in template.yaml Globals.
 logger = Logger(logger_formatter=RedactingFormatter(), utc=True)

@@ -81,7 +81,7 @@ def tiktok_api() -> TikTokShopApi:
         app_secret=app.app_secret,
         token_source=token_source(),
         rate_limiter=limiter,
-        rate_limits=RateLimitConfig(default=RateLimit(rate=rate, burst=rate)),
+        rate_limits=RateLimitConfig(default=RateLimit(rate=rate, burst=max(1.0, rate))),
     )
     return TikTokShopApi(client)
 

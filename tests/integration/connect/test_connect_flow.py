@@ -288,6 +288,13 @@ def test_authorization_expiry_warning_is_recorded_on_the_shop(stack: LocalStack)
     assert any("authorization expiring" in body for body in _alerts(stack, inbox))
 
 
+def test_authorization_start_can_redirect_the_browser(stack: LocalStack) -> None:
+    response = _admin(stack, "GET", "/tts/authorization/start", params={"redirect": "true"}, allow_redirects=False)
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(_tiktok(stack).authorize_url(state=None))
+
+
 def test_admin_routes_refuse_requests_without_the_admin_token(stack: LocalStack) -> None:
     assert requests.get(f"{stack.url}/admin/status", timeout=30).status_code == 403
     assert requests.get(f"{stack.url}/tts/authorization/start", timeout=30).status_code == 403

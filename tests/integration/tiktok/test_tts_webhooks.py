@@ -11,8 +11,9 @@ import requests
 
 from tests.integration.tiktok.support import Connected, ReceivedWebhook, WebhookReceiver, live_skus
 from tiktok_sandbox import TikTokSandbox
+from tts_connector.errors import AuthenticationError
 from tts_connector.tiktok.errors import InvalidAccessTokenError
-from tts_connector.tiktok.signing import verify_webhook_signature
+from tts_connector.webhooks.signature import verify_tiktok_webhook
 
 pytestmark = pytest.mark.integration
 
@@ -34,8 +35,9 @@ def test_webhooks_are_signed_like_tiktok(
     assert webhook_receiver.wait_for(lambda r: len(r) == 1)
     hook = webhook_receiver.received[0]
     config = sandbox.config
-    assert verify_webhook_signature(config.app_key, config.app_secret, hook.body, hook.headers["Authorization"])
-    assert not verify_webhook_signature(config.app_key, "other-secret", hook.body, hook.headers["Authorization"])
+    verify_tiktok_webhook(config.app_key, config.app_secret, hook.body, hook.headers["Authorization"])
+    with pytest.raises(AuthenticationError):
+        verify_tiktok_webhook(config.app_key, "other-secret", hook.body, hook.headers["Authorization"])
     payload = json.loads(hook.body)
     assert payload["type"] == 7
     assert payload["shop_id"] == tts.us.shop_id

@@ -136,6 +136,27 @@ def test_router_sends_each_topic_to_its_handler_and_ignores_unknown_topics() -> 
         router.register(1, handle_order)
 
 
+def test_a_stopped_shop_gets_only_the_authorization_topics() -> None:
+    handled: list[int] = []
+
+    def record(notification: TikTokNotification) -> EventOutcome:
+        handled.append(notification.type)
+        return EventOutcome(status=EventStatus.PROCESSED, detail="done")
+
+    router = EventRouter(shop_guard=lambda n: "deauthorized" if n.shop_id == "stopped" else None)
+    router.register(1, record)
+    router.register(7, record, even_when_stopped=True)
+    order = parse_tiktok_notification(encode(tiktok_notification(topic=1, shop_id="stopped")))
+    expiry = parse_tiktok_notification(encode(tiktok_notification(topic=7, shop_id="stopped", data={})))
+    live = parse_tiktok_notification(encode(tiktok_notification(topic=1, shop_id="live")))
+
+    outcomes = [router.route(EventMessage(event_key=n.event_key, notification=n)) for n in (order, expiry, live)]
+
+    assert [o.status for o in outcomes] == [EventStatus.IGNORED, EventStatus.PROCESSED, EventStatus.PROCESSED]
+    assert "deauthorized" in outcomes[0].detail
+    assert handled == [7, 1]
+
+
 def test_outbox_sweep_requeues_only_stale_received_events_and_survives_a_failed_send() -> None:
     store = FakeStore()
     old = parse_tiktok_notification(encode(tiktok_notification(notification_id="1")))

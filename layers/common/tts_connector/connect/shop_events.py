@@ -9,6 +9,14 @@ from tts_connector.events.models import EventOutcome, EventStatus
 from tts_connector.webhooks.tiktok import TikTokNotification
 
 
+def stopped_reason(store: ConnectStore, shop_id: str) -> str | None:
+    """Why the connector does no work for this shop, or None when it may."""
+    shop = store.get_shop(shop_id)
+    if shop is not None and shop.status is ShopStatus.DISCONNECTED:
+        return shop.status_reason or "the shop is disconnected"
+    return None
+
+
 def handle_deauthorization(
     notification: TikTokNotification, *, store: ConnectStore, alerts: AlertPublisher
 ) -> EventOutcome:

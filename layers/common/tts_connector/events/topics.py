@@ -8,19 +8,21 @@ importing the router needs no AWS configuration.
 from __future__ import annotations
 
 from tts_connector import wiring
-from tts_connector.connect.shop_events import handle_authorization_expiring, handle_deauthorization
+from tts_connector.connect.shop_events import handle_authorization_expiring, handle_deauthorization, stopped_reason
 from tts_connector.events.router import EventRouter
 from tts_connector.webhooks.tiktok import SELLER_DEAUTHORIZATION, UPCOMING_AUTHORIZATION_EXPIRATION
 
 
 def build_router() -> EventRouter:
-    router = EventRouter()
+    router = EventRouter(shop_guard=lambda n: stopped_reason(wiring.connect_store(), n.shop_id))
     router.register(
         SELLER_DEAUTHORIZATION,
         lambda n: handle_deauthorization(n, store=wiring.connect_store(), alerts=wiring.alerts()),
+        even_when_stopped=True,
     )
     router.register(
         UPCOMING_AUTHORIZATION_EXPIRATION,
         lambda n: handle_authorization_expiring(n, store=wiring.connect_store(), alerts=wiring.alerts()),
+        even_when_stopped=True,
     )
     return router

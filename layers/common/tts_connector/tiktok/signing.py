@@ -45,10 +45,3 @@ def serialize_body(payload: Mapping[str, Any]) -> bytes:
 def webhook_signature(app_key: str, app_secret: str, raw_body: bytes) -> str:
     """The `Authorization` header TikTok puts on webhooks: hex HMAC-SHA256(app_secret, app_key + raw body)."""
     return hmac.new(app_secret.encode(), app_key.encode() + raw_body, hashlib.sha256).hexdigest()
-
-
-def verify_webhook_signature(app_key: str, app_secret: str, raw_body: bytes, header_value: str | None) -> bool:
-    """Constant-time check of a webhook's `Authorization` header against the raw body."""
-    if not header_value:
-        return False
-    return hmac.compare_digest(webhook_signature(app_key, app_secret, raw_body), header_value.strip())

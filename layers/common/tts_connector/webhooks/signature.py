@@ -7,14 +7,10 @@ It must be computed over the raw bytes received, never over re-serialised JSON.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 
 from tts_connector.errors import AuthenticationError
-
-
-def tiktok_webhook_signature(app_key: str, app_secret: str, raw_body: bytes) -> str:
-    return hmac.new(app_secret.encode(), app_key.encode() + raw_body, hashlib.sha256).hexdigest()
+from tts_connector.tiktok.signing import webhook_signature
 
 
 def verify_tiktok_webhook(app_key: str, app_secret: str, raw_body: bytes, authorization: str | None) -> None:
@@ -24,7 +20,7 @@ def verify_tiktok_webhook(app_key: str, app_secret: str, raw_body: bytes, author
             "Webhook refused: the Authorization header with TikTok's signature is missing",
             hint="Only TikTok Shop may call this URL; check the sender",
         )
-    expected = tiktok_webhook_signature(app_key, app_secret, raw_body)
+    expected = webhook_signature(app_key, app_secret, raw_body)
     if not hmac.compare_digest(expected, authorization.strip().lower()):
         raise AuthenticationError(
             "Webhook refused: the signature does not match this app",
