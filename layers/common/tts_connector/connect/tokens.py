@@ -56,17 +56,24 @@ class StoredTokenSource:
     sleep: Callable[[float], None] = time.sleep
     wait_seconds: float = 15.0
     refreshes: list[str] = field(default_factory=list)
+    # Version of the token pair this process last handed out per key: a 105002 is about that token,
+    # so a refresh that another invocation made since then is reused instead of repeated.
+    _handed_out: dict[str, int] = field(default_factory=dict)
 
     def access_token(self, key: str) -> str:
         seller = self._seller_for(key)
         if seller.access_expires_at - self.clock() < self.refresh_margin_seconds:
-            return self.refresh_seller(seller.open_id, seen_version=seller.version).access_token
+            seller = self.refresh_seller(seller.open_id, seen_version=seller.version)
+        self._handed_out[key] = seller.version
         return seller.access_token
 
     def refresh(self, key: str) -> str:
-        """Called by the client after TikTok answered 105002 (token expired)."""
+        """Called by the client after TikTok answered 105002 for the token it got from `access_token`."""
         seller = self._seller_for(key)
-        return self.refresh_seller(seller.open_id, seen_version=seller.version).access_token
+        seen = self._handed_out.get(key, seller.version)
+        fresh = self.refresh_seller(seller.open_id, seen_version=seen)
+        self._handed_out[key] = fresh.version
+        return fresh.access_token
 
     def refresh_seller(self, open_id: str, seen_version: int) -> SellerTokens:
         deadline = self.clock() + self.wait_seconds
