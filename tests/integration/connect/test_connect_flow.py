@@ -95,8 +95,12 @@ def test_full_authorization_stores_encrypted_tokens_and_lists_the_shops(stack: L
     raw = repr(_tokens_items(stack)).encode() + b"".join(
         bytes(v["B"]) for i in _tokens_items(stack) for v in i.values() if "B" in v
     )
+    logs = "".join(p.read_text() for p in stack.log_dir.glob("*.log"))
+    assert "Seller authorized" in logs
     for token in issued:
         assert token.encode() not in raw
+        assert token not in logs
+    assert _tiktok(stack).config.app_secret not in logs
 
 
 def test_callback_with_forged_reused_or_expired_state_stores_nothing(stack: LocalStack) -> None:
