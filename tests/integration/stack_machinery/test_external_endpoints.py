@@ -24,6 +24,7 @@ def test_stack_uses_servers_named_in_the_environment(tmp_path: Path, monkeypatch
         monkeypatch.setenv("TTS_TIKTOK_API_URL", tiktok.base_url)
         monkeypatch.setenv("TTS_TIKTOK_APP_KEY", "external_key")
         monkeypatch.setenv("TTS_TIKTOK_APP_SECRET", "external_secret")
+        monkeypatch.setenv("TTS_TIKTOK_SERVICE_ID", tiktok.config.service_id)
         monkeypatch.setenv("TTS_MAGENTO_BASE_URL", magento.base_url)
         for name in ("consumer_key", "consumer_secret", "access_token", "access_token_secret"):
             monkeypatch.setenv(f"TTS_MAGENTO_{name.upper()}", getattr(magento.config, name))

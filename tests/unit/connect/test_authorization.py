@@ -9,7 +9,7 @@ from tts_connector.connect.admin import ShopSelection, select_shop
 from tts_connector.connect.oauth import CallbackParams, complete_authorization, start_authorization
 from tts_connector.connect.pages import render_callback_page
 from tts_connector.connect.records import ConnectorSettings
-from tts_connector.errors import InvalidInputError
+from tts_connector.errors import ConfigurationError, InvalidInputError
 from tts_connector.tiktok.client import ShopRef
 from tts_connector.tiktok.errors import TikTokApiError
 from tts_connector.tiktok.models.auth import AuthorizedShop, TokenSet
@@ -71,6 +71,14 @@ def test_missing_state_is_accepted_once_app_store_installs_are_enabled() -> None
     store.save_settings(ConnectorSettings(allow_app_store_installs=True))
 
     assert _complete(store, CallbackParams(code="the-code")).ok  # type: ignore[attr-defined]
+
+
+def test_starting_without_a_service_id_says_what_to_configure() -> None:
+    store = InMemoryConnectStore()
+
+    with pytest.raises(ConfigurationError, match="service_id"):
+        start_authorization(store, authorize_url="u", service_id="", now=NOW)
+    assert store.states == {}
 
 
 def test_an_expired_state_is_refused() -> None:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from tts_connector.connect.records import Shop
 from tts_connector.connect.store import ConnectStore
 from tts_connector.connect.tokens import tokens_from_tiktok
-from tts_connector.errors import ConnectorError
+from tts_connector.errors import ConfigurationError, ConnectorError
 from tts_connector.observability import logger
 from tts_connector.tiktok.auth import authorization_url
 from tts_connector.tiktok.models.auth import AuthorizedShop, TokenSet
@@ -50,6 +50,11 @@ class CallbackOutcome:
 
 
 def start_authorization(store: ConnectStore, *, authorize_url: str, service_id: str, now: int) -> AuthorizationStart:
+    if not service_id:
+        raise ConfigurationError(
+            "The TikTok app's service_id is not configured, so no authorization link can be built",
+            hint='Add "service_id" (Partner Center > App details) to the TikTok app secret',
+        )
     state = secrets.token_urlsafe(32)
     expires_at = now + STATE_TTL_SECONDS
     store.put_state(state, expires_at)
