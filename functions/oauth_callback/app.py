@@ -5,6 +5,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from tts_connector import wiring
@@ -27,7 +28,9 @@ def authorization_callback() -> Response[str]:
         authorized_shops=api.shops.authorized_shops,
         now=int(time.time()),
     )
-    metrics.add_metric(name="AuthorizationSucceeded" if outcome.ok else "AuthorizationRefused", unit="Count", value=1)
+    metrics.add_metric(
+        name="AuthorizationSucceeded" if outcome.ok else "AuthorizationRefused", unit=MetricUnit.Count, value=1
+    )
     return Response(
         status_code=outcome.status_code,
         content_type=content_types.TEXT_HTML,

@@ -3,6 +3,7 @@
 import time
 from typing import Any
 
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -30,8 +31,8 @@ def lambda_handler(event: EventBridgeModel, context: LambdaContext) -> dict[str,
             "TikTok Shop authorization ending soon",
             "Re-authorize these sellers with `ttsc connect`: " + ", ".join(report.expiring_authorizations),
         )
-    metrics.add_metric(name="TokensRefreshed", unit="Count", value=len(report.refreshed))
-    metrics.add_metric(name="TokenRefreshFailed", unit="Count", value=len(report.failed))
+    metrics.add_metric(name="TokensRefreshed", unit=MetricUnit.Count, value=len(report.refreshed))
+    metrics.add_metric(name="TokenRefreshFailed", unit=MetricUnit.Count, value=len(report.failed))
     logger.info("Token refresh run", extra={"refreshed": report.refreshed, "failed": list(report.failed)})
     return {
         "refreshed": report.refreshed,

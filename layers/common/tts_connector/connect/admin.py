@@ -73,7 +73,7 @@ def connection_status(store: ConnectStore) -> StatusReport:
     expiry = {s.open_id: s.access_expires_at for s in sellers}
     shops = [_view(shop, expiry.get(shop.open_id)) for shop in store.list_shops()]
     return StatusReport(
-        connected=any(s.status is ShopStatus.CONNECTED and s.selected for s in store.list_shops()),
+        connected=any(s.status is ShopStatus.CONNECTED and s.selected for s in shops),
         sellers=[
             SellerStatus(
                 open_id=s.open_id,
