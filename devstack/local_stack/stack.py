@@ -162,6 +162,11 @@ class LocalStack:
         if self._moto:
             self._moto.stop()
             self._moto = None
+        # ttsc finds a running local stack through these files; a stopped one must not be found.
+        for name in ("url", "admin-token"):
+            path = self.config.state_dir / name
+            if self.url and path.exists() and (name != "url" or path.read_text() == self.url):
+                path.unlink()
 
     def __enter__(self) -> LocalStack:
         return self.start()

@@ -168,7 +168,9 @@ def test_stop_leaves_no_process_or_port_behind(start_stack: Callable[..., LocalS
     # When it stops
     stack.stop()
 
-    # Then every worker process has exited and every port is free again
+    # Then every worker process has exited, every port is free again, and ttsc no longer finds the stack
+    assert not (stack.config.state_dir / "url").exists()
+    assert not (stack.config.state_dir / "admin-token").exists()
     for pid in pids:
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
     for port in ports:
