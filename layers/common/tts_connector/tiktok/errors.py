@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tts_connector.errors import AuthenticationError, ExternalServiceError, TransientError
+from tts_connector.errors import AuthenticationError, ConnectorError, ExternalServiceError, TransientError
 
 # TikTok business codes the connector reacts to (reference §8.2).
 CODE_OK = 0
@@ -35,48 +35,36 @@ def _tiktok_details(tiktok_code: int | None, tiktok_message: str, request_id: st
     }
 
 
-class TikTokApiError(ExternalServiceError):
+class _TikTokResponseDetails(ConnectorError):
+    """Carries what TikTok answered (code, message, request_id, path) on any connector error class."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        tiktok_code: int | None,
+        tiktok_message: str = "",
+        request_id: str | None = None,
+        path: str = "",
+        hint: str | None = None,
+    ):
+        super().__init__(message, hint=hint, details=_tiktok_details(tiktok_code, tiktok_message, request_id, path))
+        self.tiktok_code = tiktok_code
+        self.tiktok_message = tiktok_message
+        self.request_id = request_id
+        self.path = path
+
+
+class TikTokApiError(_TikTokResponseDetails, ExternalServiceError):
     """TikTok refused a call a retry will not fix; carries TikTok's code, message and request_id."""
 
     code = "tiktok_api_error"
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        tiktok_code: int | None,
-        tiktok_message: str = "",
-        request_id: str | None = None,
-        path: str = "",
-        hint: str | None = None,
-    ):
-        super().__init__(message, hint=hint, details=_tiktok_details(tiktok_code, tiktok_message, request_id, path))
-        self.tiktok_code = tiktok_code
-        self.tiktok_message = tiktok_message
-        self.request_id = request_id
-        self.path = path
 
-
-class TikTokAuthError(AuthenticationError):
+class TikTokAuthError(_TikTokResponseDetails, AuthenticationError):
     """TikTok rejected the credentials of a call; base of the token, signature and scope errors."""
 
     code = "tiktok_authentication_failed"
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        tiktok_code: int | None,
-        tiktok_message: str = "",
-        request_id: str | None = None,
-        path: str = "",
-        hint: str | None = None,
-    ):
-        super().__init__(message, hint=hint, details=_tiktok_details(tiktok_code, tiktok_message, request_id, path))
-        self.tiktok_code = tiktok_code
-        self.tiktok_message = tiktok_message
-        self.request_id = request_id
-        self.path = path
 
 
 class TokenExpiredError(TikTokAuthError):
