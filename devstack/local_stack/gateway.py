@@ -13,16 +13,15 @@ import fnmatch
 import hmac
 import json
 import re
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
+from background_server import BackgroundServer
 from local_stack.runtime import InvocationError, LambdaRuntime
 from local_stack.template import ACCOUNT_ID, ApiRoute
 
@@ -67,25 +66,17 @@ class Gateway:
         self._binary = binary_media_types
         self._admin_token = admin_token
         self._controls: list[tuple[str, re.Pattern[str], ControlHandler]] = []
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
+        self._http = BackgroundServer(self._wsgi, "gateway")
 
     def add_control(self, method: str, path: str, handler: ControlHandler) -> None:
         """Local-only routes under /_local (schedules, stack info); never part of the deployed API."""
         self._controls.append((method.upper(), _compile(path), handler))
 
     def start(self, host: str, port: int) -> str:
-        self._server = make_server(host, port, self._wsgi, threaded=True)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        return f"http://{host}:{self._server.server_port}"
+        return self._http.start(host, port)
 
     def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread:
-            self._thread.join(timeout=5)
+        self._http.stop()
 
     def _wsgi(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
-
+from background_server import BackgroundServer
 from magento_sandbox import merchant
 from magento_sandbox.app import SandboxApp
 from magento_sandbox.config import Fault, SandboxConfig
 from magento_sandbox.seed import seed
 from magento_sandbox.state import SandboxState
-
-
-class _QuietHandler(WSGIRequestHandler):
-    """No per-request access log on stderr: the sandbox keeps its own request list (without credentials)."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        return None
 
 
 class MagentoSandbox:
@@ -28,36 +19,27 @@ class MagentoSandbox:
         self.state = SandboxState()
         seed(self.state)
         self.app = SandboxApp(self.config, self.state)
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
+        self._http = BackgroundServer(self.app, "magento-sandbox")
+        self._url: str | None = None
 
     # Lifecycle
     def start(self, host: str = "127.0.0.1", port: int = 0) -> MagentoSandbox:
-        if self._server is not None:
+        if self._http.running:
             raise RuntimeError("the sandbox is already running")
-        self._server = make_server(host, port, self.app, threaded=True, request_handler=_QuietHandler)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="magento-sandbox", daemon=True)
-        self._thread.start()
+        self._url = self._http.start(host, port)
         return self
 
     @property
     def base_url(self) -> str:
-        if self._server is None:
+        if not self._http.running or self._url is None:
             raise RuntimeError("the sandbox is not running")
-        return f"http://{self._server.host}:{self._server.port}"
+        return self._url
 
     def stop(self) -> None:
-        if self._server is None:
-            return
-        self._server.shutdown()
-        self._server.server_close()  # frees the port
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = None
-        self._thread = None
+        self._http.stop()
 
     def __enter__(self) -> MagentoSandbox:
-        return self.start() if self._server is None else self
+        return self if self._http.running else self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
-
+from background_server import BackgroundServer
 from tiktok_sandbox.app import SandboxCore
 from tiktok_sandbox.config import SandboxConfig
 from tiktok_sandbox.control import SandboxControls, control_app
-
-
-class _QuietHandler(WSGIRequestHandler):
-    """No per-request access log: it would print every signed URL and drown test output."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        return
 
 
 class TikTokSandbox(SandboxControls):
@@ -25,40 +15,29 @@ class TikTokSandbox(SandboxControls):
         self.config = config or SandboxConfig()
         self.core = SandboxCore(self.config)
         self.core.control = control_app(self)
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
+        self._http = BackgroundServer(self.core.wsgi, "tiktok-sandbox")
 
     @property
     def base_url(self) -> str:
-        if self._server is None:
+        if not self._http.running:
             raise RuntimeError("sandbox is not started")
         return self.core.base_url
 
     def start(self, host: str = "127.0.0.1", port: int = 0) -> TikTokSandbox:
-        if self._server is not None:
+        if self._http.running:
             raise RuntimeError("sandbox already started")
-        self._server = make_server(host, port, self.core.wsgi, threaded=True, request_handler=_QuietHandler)
-        self.core.base_url = f"http://{host}:{self._server.server_port}"
+        self.core.base_url = self._http.start(host, port)
         self.core.webhooks.start()
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="tiktok-sandbox", daemon=True
-        )
-        self._thread.start()
         return self
 
     def stop(self) -> None:
-        if self._server is None:
+        if not self._http.running:
             return
-        self._server.shutdown()
-        self._server.server_close()  # frees the port
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._http.stop()
         self.core.webhooks.stop()
-        self._server = None
-        self._thread = None
 
     def __enter__(self) -> TikTokSandbox:
-        return self.start() if self._server is None else self
+        return self if self._http.running else self.start()
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
