@@ -20,10 +20,10 @@ import boto3
 from moto.server import ThreadedMotoServer
 
 from tiktok_sandbox import SandboxConfig, TikTokSandbox
+from tts_connector.retry import RetryPolicy
 from tts_connector.tiktok.api import TikTokShopApi
 from tts_connector.tiktok.client import ShopRef, TikTokShopClient
 from tts_connector.tiktok.rate_limit import DynamoDbRateLimiter, RateLimit, RateLimitConfig
-from tts_connector.tiktok.retry import RetryPolicy
 from tts_connector.tiktok.tokens import InMemoryTokenSource
 
 if TYPE_CHECKING:

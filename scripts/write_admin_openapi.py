@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 from pathlib import Path
@@ -12,11 +11,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def admin_openapi() -> dict[str, object]:
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-    spec = importlib.util.spec_from_file_location("admin_app", ROOT / "functions" / "admin" / "app.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    document: dict[str, object] = module.openapi_document()
+    from tts_connector.admin.app import build_admin_app, openapi_document
+
+    document: dict[str, object] = openapi_document(build_admin_app())
     return document
 
 

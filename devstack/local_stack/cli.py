@@ -11,12 +11,17 @@ import signal
 import sys
 import threading
 
+from local_stack.endpoints import LocalConfigError
 from local_stack.stack import LocalStack, StackConfig
 
 
 def _up(args: argparse.Namespace) -> int:
-    stack = LocalStack(StackConfig(port=args.port, time_scale=args.time_scale))
-    stack.start()
+    try:
+        stack = LocalStack(StackConfig(port=args.port, time_scale=args.time_scale))
+        stack.start()
+    except LocalConfigError as exc:
+        print(f"tts-local: {exc}", file=sys.stderr)
+        return 2
     print(f"Local stack up in {stack.started_in:.1f}s")
     print(f"  API gateway     {stack.url}   (admin token in .local-stack/admin-token)")
     print(f"  AWS (moto)      {stack.aws_endpoint}")
@@ -38,7 +43,11 @@ def _up(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from local_stack.demo import run_demo
 
-    return run_demo(time_scale=args.time_scale)
+    try:
+        return run_demo(time_scale=args.time_scale)
+    except LocalConfigError as exc:
+        print(f"tts-local: {exc}", file=sys.stderr)
+        return 2
 
 
 def main(argv: list[str] | None = None) -> int:

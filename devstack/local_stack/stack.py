@@ -16,7 +16,13 @@ import requests
 from moto.server import ThreadedMotoServer
 
 from local_stack import sandboxes
-from local_stack.endpoints import MagentoEndpoint, TikTokEndpoint, magento_from_env, tiktok_from_env
+from local_stack.endpoints import (
+    MagentoEndpoint,
+    TikTokEndpoint,
+    magento_from_env,
+    parameters_from_env,
+    tiktok_from_env,
+)
 from local_stack.gateway import Gateway
 from local_stack.resources import CreatedResources, boto_client, create_resources, create_secret
 from local_stack.runtime import LambdaRuntime
@@ -48,7 +54,8 @@ class StackConfig:
     )
     tiktok: TikTokEndpoint | None = field(default_factory=tiktok_from_env)
     magento: MagentoEndpoint | None = field(default_factory=magento_from_env)
-    parameters: dict[str, str] = field(default_factory=dict)
+    # Template parameters; by default those named by TTS_* variables (endpoints.PARAMETER_VARIABLES).
+    parameters: dict[str, str] = field(default_factory=parameters_from_env)
     max_concurrency: int = 4
     # Extra environment for every function (e.g. shorter secret cache in tests).
     function_env: dict[str, str] = field(default_factory=dict)
@@ -207,6 +214,8 @@ class LocalStack:
             "AWS_DEFAULT_REGION": REGION,
             # No X-Ray daemon locally; tracing stays configured in template.yaml for AWS.
             "POWERTOOLS_TRACE_DISABLED": "true",
+            # Hints then name the TTS_* variables of this stack instead of template parameters.
+            "TTS_LOCAL_STACK": "true",
             "PYTHONUNBUFFERED": "1",
             **self.config.function_env,
         }

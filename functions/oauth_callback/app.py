@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from tts_connector import wiring
 from tts_connector.connect.oauth import CallbackParams, complete_authorization
-from tts_connector.connect.pages import render_callback_page
+from tts_connector.connect.pages import PAGE_HEADERS, render_callback_page
 from tts_connector.observability import logger, metrics, tracer
 
 app = APIGatewayRestResolver()
@@ -35,7 +35,7 @@ def authorization_callback() -> Response[str]:
         status_code=outcome.status_code,
         content_type=content_types.TEXT_HTML,
         body=render_callback_page(outcome),
-        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+        headers=PAGE_HEADERS,
     )
 
 

@@ -1,4 +1,4 @@
-"""Scheduled: re-send webhook events that were recorded but never reached the events queue."""
+"""Scheduled: re-send events recorded but never queued; report events stuck or failed."""
 
 import time
 from typing import Any
@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from tts_connector import wiring
-from tts_connector.events.outbox import requeue_stale_events
+from tts_connector.events.outbox import sweep_events
 from tts_connector.observability import logger, metrics, tracer
 from tts_connector.settings import get_settings
 
@@ -20,12 +20,30 @@ from tts_connector.settings import get_settings
 @event_parser(model=EventBridgeModel)
 def lambda_handler(event: EventBridgeModel, context: LambdaContext) -> dict[str, Any]:
     logger.append_keys(schedule_event_id=event.id)
-    result = requeue_stale_events(
+    settings = get_settings()
+    result = sweep_events(
         wiring.event_store(),
         wiring.event_publisher(),
+        wiring.event_registry(),
         now=int(time.time()),
-        stale_after=get_settings().outbox_stale_after_seconds,
+        stale_after=settings.outbox_stale_after_seconds,
+        stuck_after=settings.events_stuck_after_seconds,
     )
     metrics.add_metric(name="EventsRequeued", unit=MetricUnit.Count, value=len(result.requeued))
-    logger.info("Outbox swept", extra={"requeued": len(result.requeued), "failed": len(result.failed)})
-    return {"requeued": result.requeued, "failed": result.failed}
+    # The EventsStuck alarm watches this: events that need `ttsc events replay` (or a look at why).
+    metrics.add_metric(name="EventsStuck", unit=MetricUnit.Count, value=len(result.stuck) + len(result.unreadable))
+    logger.info(
+        "Outbox swept",
+        extra={
+            "requeued": len(result.requeued),
+            "failed": len(result.failed),
+            "stuck": result.stuck[:50],
+            "unreadable": result.unreadable[:50],
+        },
+    )
+    return {
+        "requeued": result.requeued,
+        "failed": result.failed,
+        "stuck": result.stuck,
+        "unreadable": result.unreadable,
+    }

@@ -9,10 +9,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from tts_connector import wiring
 from tts_connector.api import install_error_handlers, raw_body
-from tts_connector.credentials import load_tiktok_app_credentials
-from tts_connector.events.intake import accept_tiktok_webhook
 from tts_connector.observability import logger, metrics, tracer
-from tts_connector.settings import get_settings
+from tts_connector.tiktok.webhook import accept_webhook
 
 app = APIGatewayRestResolver()
 install_error_handlers(app)
@@ -22,12 +20,11 @@ install_error_handlers(app)
 @tracer.capture_method
 def receive_tiktok_webhook() -> Response[str]:
     event = app.current_event
-    result = accept_tiktok_webhook(
+    result = accept_webhook(
         raw_body(event),
-        event.headers.get("Authorization") or event.headers.get("authorization"),
-        credentials=load_tiktok_app_credentials(get_settings()),
-        store=wiring.event_store(),
-        publisher=wiring.event_publisher(),
+        event.headers.get("Authorization"),
+        credentials=wiring.tiktok_app(),
+        intake=wiring.event_intake(),
     )
     metrics.add_metric(
         name="WebhookDuplicate" if result.duplicate else "WebhookAccepted", unit=MetricUnit.Count, value=1

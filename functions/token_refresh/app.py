@@ -3,13 +3,12 @@
 import time
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from tts_connector import wiring
-from tts_connector.connect.tokens import refresh_due_tokens
+from tts_connector.connect.tokens import alert_on_refresh_report, refresh_due_tokens
 from tts_connector.observability import logger, metrics, tracer
 from tts_connector.settings import get_settings
 
@@ -26,17 +25,12 @@ def lambda_handler(event: EventBridgeModel, context: LambdaContext) -> dict[str,
         refresh_ahead_seconds=settings.token_refresh_ahead_seconds,
         warn_ahead_seconds=settings.authorization_warn_ahead_seconds,
     )
-    if report.expiring_authorizations:
-        wiring.alerts().publish(
-            "TikTok Shop authorization ending soon",
-            "Re-authorize these sellers with `ttsc connect`: " + ", ".join(report.expiring_authorizations),
-        )
-    metrics.add_metric(name="TokensRefreshed", unit=MetricUnit.Count, value=len(report.refreshed))
-    metrics.add_metric(name="TokenRefreshFailed", unit=MetricUnit.Count, value=len(report.failed))
+    alert_on_refresh_report(report, wiring.alerts())
     logger.info("Token refresh run", extra={"refreshed": report.refreshed, "failed": list(report.failed)})
     return {
         "refreshed": report.refreshed,
         "skipped": report.skipped,
         "failed": report.failed,
         "expiring_authorizations": report.expiring_authorizations,
+        "needs_reauthorization": report.needs_reauthorization,
     }

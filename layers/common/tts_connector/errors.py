@@ -55,6 +55,13 @@ class AuthenticationError(ConnectorError):
     http_status = 401
 
 
+class PayloadTooLargeError(InvalidInputError):
+    """The request body is larger than this endpoint accepts; nothing was stored."""
+
+    code = "payload_too_large"
+    http_status = 413
+
+
 class NotFoundError(ConnectorError):
     code = "not_found"
     http_status = 404

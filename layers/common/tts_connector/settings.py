@@ -55,18 +55,60 @@ class Settings(BaseModel):
 
     # Seconds an event may sit in RECEIVED before the outbox sweeper re-enqueues it.
     outbox_stale_after_seconds: int = Field(default=300, ge=1, alias="OUTBOX_STALE_AFTER_SECONDS")
+    # Seconds after which an event still ENQUEUED or FAILED is reported stuck (its queue retries for
+    # about 30 minutes before the DLQ parks it).
+    events_stuck_after_seconds: int = Field(default=3600, ge=60, alias="EVENTS_STUCK_AFTER_SECONDS")
     secrets_max_age_seconds: int = Field(default=300, ge=0, alias="SECRETS_MAX_AGE_SECONDS")
+    # Dead-letter queues `ttsc events replay` drains: "name=url" pairs separated by spaces.
+    dead_letter_queues: str = Field(default="", alias="DEAD_LETTER_QUEUES")
+    # Set by the local stack, so hints name its TTS_* variables instead of template parameters.
+    local_stack: bool = Field(default=False, alias="TTS_LOCAL_STACK")
 
     def require(self, field: str) -> str:
         """Return a configured value or fail naming the environment variable to set."""
         value = getattr(self, field)
         if value in (None, ""):
             alias = type(self).model_fields[field].alias or field.upper()
-            raise ConfigurationError(
-                f"Setting {alias} is not configured for this function",
-                hint=f"Set the {alias} environment variable (template.yaml) and redeploy",
+            hint = (
+                f"Set {self.where_to_change(field)}"
+                if field in MERCHANT_SETTINGS
+                else f"Set the {alias} environment variable (template.yaml) and redeploy"
             )
+            raise ConfigurationError(f"Setting {alias} is not configured for this function", hint=hint)
         return str(value)
+
+    def where_to_change(self, field: str) -> str:
+        """Where the merchant changes `field` in this deployment, for error hints."""
+        parameter, variable = MERCHANT_SETTINGS[field]
+        if self.local_stack:
+            return f"{variable} (environment of `tts-local up`)"
+        return f"the stack parameter {parameter} (`sam deploy --parameter-overrides {parameter}=...`)"
+
+    def dead_letter_queue_urls(self) -> dict[str, str]:
+        pairs = (item.partition("=") for item in self.dead_letter_queues.split())
+        return {name: url for name, _, url in pairs if name and url}
+
+
+# Settings a merchant chooses: the template parameter in AWS and the local stack's variable for it.
+MERCHANT_SETTINGS: dict[str, tuple[str, str]] = {
+    "stage": ("Stage", "TTS_STAGE"),
+    "tiktok_api_url": ("TikTokApiUrl", "TTS_TIKTOK_API_URL"),
+    "tiktok_auth_url": ("TikTokAuthUrl", "TTS_TIKTOK_AUTH_URL"),
+    "tiktok_authorize_url": ("TikTokAuthorizeUrl", "TTS_TIKTOK_AUTHORIZE_URL"),
+    "tiktok_app_secret_name": (
+        "TikTokAppSecretName",
+        "TTS_TIKTOK_APP_KEY, TTS_TIKTOK_APP_SECRET and TTS_TIKTOK_SERVICE_ID",
+    ),
+    "magento_base_url": ("MagentoBaseUrl", "TTS_MAGENTO_BASE_URL"),
+    "magento_store_code": ("MagentoStoreCode", "TTS_MAGENTO_STORE_CODE"),
+    "magento_secret_name": (
+        "MagentoSecretName",
+        "TTS_MAGENTO_CONSUMER_KEY, TTS_MAGENTO_CONSUMER_SECRET, TTS_MAGENTO_ACCESS_TOKEN and "
+        "TTS_MAGENTO_ACCESS_TOKEN_SECRET (or TTS_MAGENTO_BEARER_TOKEN)",
+    ),
+    "alert_email": ("AlertEmail", "TTS_ALERT_EMAIL"),
+    "log_level": ("LogLevel", "TTS_LOG_LEVEL"),
+}
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:

@@ -1,6 +1,8 @@
-"""Builds the production implementations of the layer's interfaces from settings.
+"""The composition root: production implementations of the layer's interfaces, built from settings.
 
-Handlers call these; tests build the same domain functions with in-memory fakes instead.
+Handlers call these; tests build the same domain functions with in-memory fakes instead. This is also
+where capabilities subscribe to events (`event_registry`): the pipeline receives the registry and never
+imports a capability.
 """
 
 from __future__ import annotations
@@ -11,12 +13,16 @@ from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
 from tts_connector import aws
 from tts_connector.alerts import SnsAlertPublisher
+from tts_connector.connect import topics as connect_topics
+from tts_connector.connect.shop_events import stopped_reason
 from tts_connector.connect.store import DynamoDBConnectStore
 from tts_connector.connect.token_cipher import KmsTokenCipher
 from tts_connector.connect.tokens import StoredTokenSource
-from tts_connector.credentials import load_tiktok_app_credentials
-from tts_connector.events.intake import AppCredentials
-from tts_connector.events.queue import SqsFifoEventPublisher
+from tts_connector.events.intake import EventIntake
+from tts_connector.events.processing import EventProcessor, build_event_processor
+from tts_connector.events.queue import SqsEventPublisher
+from tts_connector.events.replay import EventReplayer, SqsDeadLetterQueue
+from tts_connector.events.router import EventRegistry
 from tts_connector.events.store import DynamoDBEventStore
 from tts_connector.magento.client import MagentoClient
 from tts_connector.magento.credentials import credentials_from_mapping
@@ -25,17 +31,32 @@ from tts_connector.settings import get_settings
 from tts_connector.tiktok.api import TikTokShopApi
 from tts_connector.tiktok.auth import TikTokAuthClient
 from tts_connector.tiktok.client import TikTokShopClient
+from tts_connector.tiktok.credentials import AppCredentials, load_tiktok_app_credentials
 from tts_connector.tiktok.rate_limit import DynamoDbRateLimiter, RateLimit, RateLimitConfig
 
 
+# ---------- Capabilities: who handles which event ----------
+@cache
+def event_registry() -> EventRegistry:
+    registry = EventRegistry()
+    connect_topics.register(registry, store=connect_store, alerts=alerts)
+    return registry
+
+
+# ---------- Event pipeline ----------
 @cache
 def event_store() -> DynamoDBEventStore:
     return DynamoDBEventStore(aws.dynamodb().Table(get_settings().require("events_table")))
 
 
 @cache
-def event_publisher() -> SqsFifoEventPublisher:
-    return SqsFifoEventPublisher(aws.sqs(), get_settings().require("tiktok_events_queue_url"))
+def event_publisher() -> SqsEventPublisher:
+    return SqsEventPublisher(aws.sqs(), get_settings().require)
+
+
+@cache
+def event_intake() -> EventIntake:
+    return EventIntake(event_store(), event_publisher(), event_registry())
 
 
 @cache
@@ -43,9 +64,25 @@ def idempotency_store() -> DynamoDBPersistenceLayer:
     return DynamoDBPersistenceLayer(table_name=get_settings().require("idempotency_table"))
 
 
-# ---------- Connect: TikTok clients over stored tokens ----------
+def event_processor(queue: str) -> EventProcessor:
+    """The consumer of `queue`: its subscriptions, exactly once per event, work stopped for stopped shops."""
+    router = event_registry().router(queue, shop_guard=lambda shop_id: stopped_reason(connect_store(), shop_id))
+    return build_event_processor(router, event_store(), idempotency_store())
+
+
 @cache
+def event_replayer() -> EventReplayer:
+    return EventReplayer(event_store(), event_publisher(), event_registry())
+
+
+def dead_letter_queues() -> list[SqsDeadLetterQueue]:
+    return [SqsDeadLetterQueue(aws.sqs(), name, url) for name, url in get_settings().dead_letter_queue_urls().items()]
+
+
+# ---------- TikTok clients over stored tokens ----------
 def tiktok_app() -> AppCredentials:
+    # Not cached here: Parameters caches the secret for SECRETS_MAX_AGE_SECONDS, so a rotated app secret is
+    # picked up by warm functions too.
     return load_tiktok_app_credentials(get_settings())
 
 
@@ -59,8 +96,12 @@ def connect_store() -> DynamoDBConnectStore:
 @cache
 def tiktok_auth_client() -> TikTokAuthClient:
     app = tiktok_app()
+    settings = get_settings()
     return TikTokAuthClient(
-        auth_base_url=str(get_settings().tiktok_auth_url), app_key=app.app_key, app_secret=app.app_secret
+        auth_base_url=str(settings.tiktok_auth_url),
+        app_key=app.app_key,
+        app_secret=app.app_secret,
+        setting_hint=settings.where_to_change("tiktok_auth_url"),
     )
 
 
@@ -82,6 +123,7 @@ def tiktok_api() -> TikTokShopApi:
         token_source=token_source(),
         rate_limiter=limiter,
         rate_limits=RateLimitConfig(default=RateLimit(rate=rate, burst=max(1.0, rate))),
+        setting_hint=settings.where_to_change("tiktok_api_url"),
     )
     return TikTokShopApi(client)
 

@@ -7,10 +7,11 @@ from collections.abc import Iterator
 import pytest
 
 from magento_sandbox import MagentoSandbox, SandboxConfig
-from tts_connector.magento import Address, BearerCredentials, MagentoClient, OAuthCredentials, RetryPolicy
+from tts_connector.magento import Address, BearerCredentials, MagentoClient, OAuthCredentials
+from tts_connector.retry import RetryPolicy
 
 # Retries without waiting: the tests check behaviour, not timing.
-NO_WAIT_RETRY = RetryPolicy(max_attempts=3, base_delay=0.0, max_delay=0.0, sleep=lambda _: None)
+NO_WAIT_RETRY = RetryPolicy(max_attempts=3, base_delay=0.0, max_delay=0.0)
 
 
 @pytest.fixture(scope="session")
@@ -39,13 +40,13 @@ def oauth_credentials(config: SandboxConfig) -> OAuthCredentials:
 
 @pytest.fixture
 def magento(sandbox: MagentoSandbox) -> MagentoClient:
-    return MagentoClient(sandbox.base_url, oauth_credentials(sandbox.config), retry=NO_WAIT_RETRY)
+    return MagentoClient(sandbox.base_url, oauth_credentials(sandbox.config), retry=NO_WAIT_RETRY, sleep=lambda _: None)
 
 
 @pytest.fixture
 def bearer_magento(sandbox: MagentoSandbox) -> MagentoClient:
     credentials = BearerCredentials(access_token=sandbox.config.access_token)
-    return MagentoClient(sandbox.base_url, credentials, retry=NO_WAIT_RETRY)
+    return MagentoClient(sandbox.base_url, credentials, retry=NO_WAIT_RETRY, sleep=lambda _: None)
 
 
 @pytest.fixture

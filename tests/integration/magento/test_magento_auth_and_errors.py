@@ -21,10 +21,10 @@ from tts_connector.magento import (
     MagentoClient,
     OAuthCredentials,
     OutcomeUnknownError,
-    RetryPolicy,
     SearchCriteria,
 )
 from tts_connector.magento.auth import authorization_header
+from tts_connector.retry import RetryPolicy
 
 pytestmark = pytest.mark.integration
 
@@ -201,7 +201,8 @@ def test_transient_failures_on_reads_are_retried(magento: MagentoClient, sandbox
             access_token_secret=sandbox.config.access_token_secret,
         ),
         timeout=(2.0, 0.5),
-        retry=RetryPolicy(max_attempts=2, base_delay=0, max_delay=0, sleep=lambda _: None),
+        retry=RetryPolicy(max_attempts=2, base_delay=0, max_delay=0),
+        sleep=lambda _: None,
     )
 
     with pytest.raises(NotFoundError, match="entity that was requested"):

@@ -72,24 +72,41 @@ def test_health_route_answers_through_the_gateway(stack: LocalStack) -> None:
     assert body["checks"] == {"events_table": "ok"}
 
 
+def _deauthorization(notification_id: str, **data: Any) -> dict[str, Any]:
+    # Topic 6 is handled (by Connect, on the shop events queue); the shop is unknown to this stack, so the
+    # handler records it IGNORED with its reason, which proves the event reached the handler.
+    return tiktok_notification(topic=6, notification_id=notification_id, data=dict(data))
+
+
 def test_signed_webhook_is_recorded_queued_and_routed(stack: LocalStack) -> None:
-    # Given a correctly signed order-status notification
-    notification = tiktok_notification(notification_id="7327112393057371910")
-    body = encode(notification)
+    # Given a correctly signed notification of a topic a capability handles
+    body = encode(_deauthorization("7327112393057371910"))
 
     # When TikTok posts it
     response = _post_webhook(stack, body)
 
-    # Then it is acknowledged with TikTok's expected empty 200, and routed through the FIFO queue
+    # Then it is acknowledged with TikTok's expected empty 200, and routed through the FIFO queue to its handler
     assert response.status_code == 200
     assert response.text == ""
     item = _wait_for_status(stack, "tts:7327112393057371910", "IGNORED")
-    assert item["message_group_id"]["S"] == "7494049642642441621:order:576486316948490001"
-    assert "No handler for TikTok topic 1" in item["detail"]["S"]
+    assert item["message_group_id"]["S"] == "7494049642642441621:shop"
+    assert "is not known here" in item["detail"]["S"]
+
+
+def test_a_topic_no_capability_handles_is_recorded_ignored_without_queueing(stack: LocalStack) -> None:
+    body = encode(tiktok_notification(topic=99, notification_id="7327112393057371999"))
+
+    assert _post_webhook(stack, body).status_code == 200
+
+    item = _event_item(stack, "tts:7327112393057371999")
+    assert item is not None and item["status"]["S"] == "IGNORED"
+    assert "No capability handles event type tts:99" in item["detail"]["S"]
+    idempotency = stack.client("dynamodb").scan(TableName=stack.physical("IdempotencyTable"))["Items"]
+    assert not [i for i in idempotency if i["id"]["S"].endswith("#" + _key_hash("tts:7327112393057371999"))]
 
 
 def test_duplicate_webhook_is_acknowledged_but_recorded_and_routed_once(stack: LocalStack) -> None:
-    body = encode(tiktok_notification(notification_id="111"))
+    body = encode(_deauthorization("111"))
 
     first, second = _post_webhook(stack, body), _post_webhook(stack, body)
 
@@ -107,7 +124,7 @@ def test_duplicate_webhook_is_acknowledged_but_recorded_and_routed_once(stack: L
 
 @pytest.mark.parametrize("signature", ["", "0" * 64, "not-hex"])
 def test_webhook_with_a_bad_signature_is_refused_and_changes_nothing(stack: LocalStack, signature: str) -> None:
-    body = encode(tiktok_notification(notification_id="222"))
+    body = encode(_deauthorization("222"))
 
     response = _post_webhook(stack, body, signature=signature)
 
@@ -162,7 +179,7 @@ def test_malformed_queued_event_is_retried_then_parked_in_the_dlq(stack: LocalSt
 
 def test_outbox_sweep_resends_an_event_that_never_reached_the_queue(stack: LocalStack) -> None:
     # Given an event recorded long ago that is still RECEIVED (the enqueue after the write was lost)
-    notification = tiktok_notification(notification_id="444", topic=12, data={"order_id": "9", "return_id": "r1"})
+    notification = _deauthorization("444")
     stack.client("dynamodb").put_item(
         TableName=stack.physical("EventsTable"),
         Item={
@@ -170,9 +187,9 @@ def test_outbox_sweep_resends_an_event_that_never_reached_the_queue(stack: Local
             "status": {"S": "RECEIVED"},
             "received_at": {"N": str(int(time.time()) - 3600)},
             "updated_at": {"N": str(int(time.time()) - 3600)},
-            "message_group_id": {"S": "7494049642642441621:order:9"},
+            "message_group_id": {"S": "7494049642642441621:shop"},
             "shop_id": {"S": notification["shop_id"]},
-            "type": {"N": "12"},
+            "type": {"N": "6"},
             "notification": {"S": json.dumps(notification)},
         },
     )
@@ -181,17 +198,17 @@ def test_outbox_sweep_resends_an_event_that_never_reached_the_queue(stack: Local
     result = stack.fire_schedule("OutboxSweeperFunction.Sweep")
 
     # Then the event is re-sent and routed
-    assert result.ok and result.result == {"requeued": ["tts:444"], "failed": []}
+    assert result.ok and result.result["requeued"] == ["tts:444"] and result.result["failed"] == []
     _wait_for_status(stack, "tts:444", "IGNORED")
 
 
 def test_app_secret_never_appears_in_function_logs(stack: LocalStack) -> None:
-    _post_webhook(stack, encode(tiktok_notification(notification_id="555")))
-    _post_webhook(stack, encode(tiktok_notification(notification_id="556")), signature="f" * 64)
+    _post_webhook(stack, encode(_deauthorization("555")))
+    _post_webhook(stack, encode(_deauthorization("556")), signature="f" * 64)
     _wait_for_status(stack, "tts:555", "IGNORED")
 
     logs = "".join(p.read_text() for p in stack.log_dir.glob("*.log"))
-    assert "Webhook accepted" in logs
+    assert "Event accepted" in logs
     assert UNUSED_TIKTOK.credentials["app_secret"] not in logs
 
 

@@ -22,6 +22,9 @@ def test_stack_uses_servers_named_in_the_environment(tmp_path: Path, monkeypatch
     tiktok_url, magento_url = tiktok.base_url, magento.base_url
     try:
         monkeypatch.setenv("TTS_TIKTOK_API_URL", tiktok.base_url)
+        # A server that is not TikTok's own host must name its auth host and authorize page too.
+        monkeypatch.setenv("TTS_TIKTOK_AUTH_URL", tiktok.base_url)
+        monkeypatch.setenv("TTS_TIKTOK_AUTHORIZE_URL", f"{tiktok.base_url}/open/authorize")
         monkeypatch.setenv("TTS_TIKTOK_APP_KEY", "external_key")
         monkeypatch.setenv("TTS_TIKTOK_APP_SECRET", "external_secret")
         monkeypatch.setenv("TTS_TIKTOK_SERVICE_ID", tiktok.config.service_id)

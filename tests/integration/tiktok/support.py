@@ -13,11 +13,11 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from tiktok_sandbox import TikTokSandbox
+from tts_connector.retry import RetryPolicy
 from tts_connector.tiktok.api import TikTokShopApi
 from tts_connector.tiktok.auth import TikTokAuthClient
 from tts_connector.tiktok.client import ShopRef, TikTokShopClient
 from tts_connector.tiktok.models.product import ProductInput
-from tts_connector.tiktok.retry import RetryPolicy
 from tts_connector.tiktok.tokens import InMemoryTokenSource
 
 US_SHOP_ID = "7494049642642441621"

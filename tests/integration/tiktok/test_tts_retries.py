@@ -9,8 +9,8 @@ import pytest
 
 from tests.integration.tiktok.support import Connected, connect, tee_product, upload_main_image
 from tiktok_sandbox import SandboxConfig, TikTokSandbox
+from tts_connector.retry import RetryPolicy
 from tts_connector.tiktok.errors import RateLimitedError, TikTokTransientError
-from tts_connector.tiktok.retry import RetryPolicy
 
 pytestmark = pytest.mark.integration
 

@@ -13,7 +13,7 @@ from tests.integration.tiktok.support import Connected, ReceivedWebhook, Webhook
 from tiktok_sandbox import TikTokSandbox
 from tts_connector.errors import AuthenticationError
 from tts_connector.tiktok.errors import InvalidAccessTokenError
-from tts_connector.webhooks.signature import verify_tiktok_webhook
+from tts_connector.tiktok.webhook import verify_signature as verify_tiktok_webhook
 
 pytestmark = pytest.mark.integration
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from tts_connector.connect.records import ConnectorSettings, SellerTokens, Shop
 from tts_connector.errors import ConflictError, NotFoundError
+from tts_connector.tiktok.errors import TikTokApiError, TikTokTransientError
 from tts_connector.tiktok.models.auth import TokenSet
 
 
@@ -63,6 +64,17 @@ class InMemoryConnectStore:
             self.leases.pop(tokens.open_id, None)
             return saved
 
+    def record_refresh_failure(self, open_id: str, reason: str, *, needs_reauthorization: bool) -> SellerTokens:
+        seller = self.sellers[open_id]
+        update: dict[str, Any] = {"refresh_failures": seller.refresh_failures + 1, "reauthorization_reason": reason}
+        if needs_reauthorization:
+            update["needs_reauthorization"] = True
+        self.sellers[open_id] = seller.model_copy(update=update)
+        return self.sellers[open_id]
+
+    def mark_reauthorization_alerted(self, open_id: str) -> None:
+        self.sellers[open_id] = self.sellers[open_id].model_copy(update={"reauthorization_alerted": True})
+
     def get_shop(self, shop_id: str) -> Shop | None:
         return self.shops.get(shop_id)
 
@@ -101,20 +113,35 @@ class InMemoryConnectStore:
 
 
 class FakeAuthHost:
-    """TikTok's token refresh: rotates the pair, and refuses a refresh token it already rotated."""
+    """TikTok's token refresh: rotates the pair, and refuses a refresh token it already rotated.
+
+    `lose_answers`: that many refreshes are carried out (the pair rotates) but their answer never arrives.
+    `refuse_as_tiktok`: refuse an unknown refresh token as TikTok would (an API error) instead of a bare one.
+    """
 
     def __init__(self, now: float, lifetime: int = 7 * 24 * 3600) -> None:
         self.now = now
         self.lifetime = lifetime
         self.valid_refresh: set[str] = {"refresh-0"}
         self.calls = 0
+        self.lose_answers = 0
+        self.refuse_as_tiktok = False
         self._lock = threading.Lock()
 
     def refresh(self, refresh_token: str) -> TokenSet:
         with self._lock:
             if refresh_token not in self.valid_refresh:
+                if self.refuse_as_tiktok:
+                    raise TikTokApiError(
+                        "TikTok Shop refused /api/v2/token/refresh: invalid refresh token", tiktok_code=105003
+                    )
                 raise PermissionError("refresh token already used")
             self.valid_refresh.discard(refresh_token)
+            if self.lose_answers > 0:
+                self.lose_answers -= 1
+                self.calls += 1
+                self.valid_refresh.add(f"refresh-{self.calls}")
+                raise TikTokTransientError("TikTok Shop auth host did not answer /api/v2/token/refresh")
             self.calls += 1
             fresh = f"refresh-{self.calls}"
             self.valid_refresh.add(fresh)

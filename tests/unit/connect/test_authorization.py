@@ -8,12 +8,16 @@ from tests.unit.connect.fakes import InMemoryConnectStore
 from tts_connector.connect.admin import ShopSelection, select_shop
 from tts_connector.connect.oauth import CallbackParams, complete_authorization, start_authorization
 from tts_connector.connect.pages import render_callback_page
-from tts_connector.connect.records import ConnectorSettings
+from tts_connector.connect.records import ConnectorSettings, Shop, ShopStatus
+from tts_connector.connect.shop_events import handle_deauthorization
 from tts_connector.errors import ConfigurationError, InvalidInputError
+from tts_connector.events.models import EventStatus
+from tts_connector.tiktok.auth import authorization_url
 from tts_connector.tiktok.client import ShopRef
-from tts_connector.tiktok.errors import TikTokApiError
+from tts_connector.tiktok.errors import TikTokApiError, UnexpectedAnswerError
 from tts_connector.tiktok.models.auth import AuthorizedShop, TokenSet
 from tts_connector.tiktok.models.logistics import Warehouse
+from tts_connector.tiktok.webhook import TikTokNotification
 
 NOW = 1_800_000_000
 TOKENS = TokenSet(
@@ -132,3 +136,69 @@ def test_selecting_a_shop_checks_the_warehouse_against_tiktok() -> None:
         select_shop(store, "1", ShopSelection(warehouse_id="w-other"), list_warehouses)
 
     assert (default.selected, default.warehouse_id) == (True, "w-sales")
+
+
+def test_a_partner_center_link_keeps_its_own_query_and_gets_the_state() -> None:
+    pasted = "https://services.us.tiktokshop.com/open/authorize?service_id=7172000000000070150"
+
+    url = authorization_url(pasted, "7172000000000070150", "st4te")
+
+    assert url.count("service_id=") == 1
+    assert url == "https://services.us.tiktokshop.com/open/authorize?service_id=7172000000000070150&state=st4te"
+
+
+def test_a_state_too_long_to_be_ours_is_refused_before_the_store() -> None:
+    store = InMemoryConnectStore()
+
+    outcome = _complete(store, CallbackParams(code="the-code", state="s" * 3000))
+
+    assert outcome.status_code == 400  # type: ignore[attr-defined]
+    assert store.sellers == {}
+
+
+def test_an_auth_host_that_is_not_tiktok_is_named_instead_of_blaming_the_code() -> None:
+    store = InMemoryConnectStore()
+    store.put_state("st", NOW + 60)
+    wrong_host = UnexpectedAnswerError(
+        "TikTok Shop auth host answered /api/v2/token/get with HTTP 404 and a body that is not JSON",
+        path="/api/v2/token/get",
+        hint="Check TTS_TIKTOK_AUTH_URL (environment of `tts-local up`)",
+    )
+
+    outcome = _complete(store, CallbackParams(code="the-code", state="st"), exchange=wrong_host)
+
+    assert outcome.status_code == 502  # type: ignore[attr-defined]
+    page = render_callback_page(outcome)  # type: ignore[arg-type]
+    assert "TTS_TIKTOK_AUTH_URL" in page and "30 minutes" not in page
+
+
+def test_deauthorization_older_than_the_latest_authorization_is_recorded_stale() -> None:
+    store = InMemoryConnectStore()
+    store.upsert_authorized_shop(Shop(shop_id="1", open_id="s", name="US", region="US", cipher="c"))
+    store.update_shop("1", authorized_at=NOW)
+    alerts = RecordingAlerts()
+    old = TikTokNotification(type=6, shop_id="1", timestamp=NOW - 3600, data={})
+    new = TikTokNotification(type=6, shop_id="1", timestamp=NOW + 5, data={})
+
+    stale = handle_deauthorization(old, store=store, alerts=alerts)
+    assert stale.status is EventStatus.IGNORED and "Stale" in stale.detail
+    assert store.shops["1"].status is ShopStatus.CONNECTED and alerts.sent == []
+
+    applied = handle_deauthorization(new, store=store, alerts=alerts)
+    assert applied.status is EventStatus.PROCESSED
+    assert store.shops["1"].status is ShopStatus.DISCONNECTED
+
+
+class RecordingAlerts:
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def publish(self, subject: str, message: str) -> None:
+        self.sent.append(subject)
+
+
+def test_settings_refuse_unknown_fields_and_non_boolean_values() -> None:
+    with pytest.raises(ValueError, match="extra"):
+        ConnectorSettings.model_validate({"allow_app_store_installs": True, "alow_typo": True})
+    with pytest.raises(ValueError, match="boolean"):
+        ConnectorSettings.model_validate_json('{"allow_app_store_installs": "yes"}')

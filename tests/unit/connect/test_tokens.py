@@ -8,8 +8,16 @@ import pytest
 
 from tests.unit.connect.fakes import FakeAuthHost, InMemoryConnectStore
 from tts_connector.connect.records import SellerTokens, Shop, ShopStatus
-from tts_connector.connect.tokens import ShopDisconnectedError, StoredTokenSource, refresh_due_tokens
+from tts_connector.connect.shop_events import stopped_reason
+from tts_connector.connect.tokens import (
+    ReauthorizationRequiredError,
+    ShopDisconnectedError,
+    StoredTokenSource,
+    refresh_due_tokens,
+)
 from tts_connector.errors import AuthenticationError
+from tts_connector.tiktok.errors import TikTokTransientError
+from tts_connector.tiktok.models.auth import TokenSet
 
 NOW = 1_800_000_000
 
@@ -121,3 +129,78 @@ def test_scheduled_refresh_skips_sellers_whose_shops_are_all_disconnected() -> N
 
     assert report.skipped == ["seller-1"] and report.refreshed == []
     assert host.calls == 0
+
+
+def test_a_lost_refresh_answer_after_rotation_marks_the_seller_for_reauthorization() -> None:
+    # TikTok rotated the pair but the answer was lost: the old refresh token is refused from then on.
+    store, host = _store(access_expires_in=3600), FakeAuthHost(NOW)
+    host.lose_answers, host.refuse_as_tiktok = 1, True
+    source = _source(store, host)
+
+    with pytest.raises(Exception, match="invalid refresh token"):
+        source.refresh("shop-1")
+
+    seller = store.sellers["seller-1"]
+    assert seller.needs_reauthorization and "invalid refresh token" in (seller.reauthorization_reason or "")
+    assert store.leases == {}
+    with pytest.raises(ReauthorizationRequiredError) as blocked:
+        source.access_token("shop-1")
+    assert "ttsc connect" in (blocked.value.hint or "")
+    assert stopped_reason(store, "shop-1") is not None
+
+
+def test_a_lost_answer_is_retried_once_with_the_stored_pair() -> None:
+    # The answer was lost but TikTok kept the old refresh token valid: the one retry succeeds.
+    store, host = _store(access_expires_in=3600), FakeAuthHost(NOW)
+    answers = iter([TikTokTransientError("TikTok Shop auth host did not answer /api/v2/token/refresh")])
+    real_refresh = host.refresh
+
+    def flaky(token: str) -> TokenSet:
+        error = next(answers, None)
+        if error is not None:
+            raise error
+        return real_refresh(token)
+
+    host.refresh = flaky  # type: ignore[method-assign]
+
+    assert _source(store, host).refresh("shop-1") == "access-1"
+    assert not store.sellers["seller-1"].needs_reauthorization
+    assert store.sellers["seller-1"].refresh_failures == 0
+
+
+def test_transient_refresh_failures_block_the_seller_only_after_several_runs() -> None:
+    store = _store(access_expires_in=60)
+
+    class DownAuthHost:
+        calls = 0
+
+        def refresh(self, refresh_token: str) -> object:
+            self.calls += 1
+            raise TikTokTransientError("TikTok Shop auth host did not answer /api/v2/token/refresh")
+
+    host = DownAuthHost()
+    source = StoredTokenSource(store, host, clock=lambda: NOW, sleep=lambda _: None)  # type: ignore[arg-type]
+    reports = [refresh_due_tokens(source, now=NOW, refresh_ahead_seconds=3600, warn_ahead_seconds=0) for _ in range(4)]
+
+    assert [bool(r.failed) for r in reports] == [True, True, True, False]
+    assert [r.needs_reauthorization for r in reports] == [[], [], ["seller-1"], []]  # alerted once
+    assert reports[3].skipped == ["seller-1"]
+    assert host.calls == 6  # three runs, each one call and one retry after the lost answer
+    assert store.sellers["seller-1"].needs_reauthorization
+
+
+def test_a_new_authorization_clears_the_block() -> None:
+    store, host = _store(access_expires_in=3600), FakeAuthHost(NOW)
+    store.record_refresh_failure("seller-1", "refused", needs_reauthorization=True)
+
+    store.save_new_authorization(
+        SellerTokens(
+            open_id="seller-1",
+            access_token="access-new",
+            refresh_token="refresh-new",
+            access_expires_at=NOW + 3600,
+            refresh_expires_at=NOW + 365 * 24 * 3600,
+        )
+    )
+
+    assert _source(store, host).access_token("shop-1") == "access-new"

@@ -8,9 +8,11 @@ from pathlib import Path
 from aws_lambda_powertools.utilities.parser.models import APIGatewayProxyEventModel, EventBridgeModel, SqsModel
 
 from tests.helpers import sign_tiktok_webhook
+from tts_connector import wiring
 from tts_connector.connect.admin import ShopSelection
+from tts_connector.connect.topics import SHOP_EVENTS_QUEUE
 from tts_connector.events.processing import parse_event_message
-from tts_connector.webhooks.tiktok import parse_tiktok_notification
+from tts_connector.tiktok.webhook import parse_notification
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -37,14 +39,15 @@ def test_webhook_sample_is_signed_with_the_documented_sample_credentials() -> No
     body = str(event.body).encode()
 
     assert event.headers["Authorization"] == sign_tiktok_webhook("sample-app-key", "sample-app-secret", body)
-    assert parse_tiktok_notification(body).event_key == "tts:7327112393057371910"
+    assert parse_notification(body).event_key == "tts:7327112393057371910"
 
 
 def test_queue_sample_holds_a_valid_event_message() -> None:
     batch = SqsModel.model_validate(_event("tiktok_events"))
 
     message = parse_event_message(batch.Records[0].body)
-    assert message.notification.message_group_id == batch.Records[0].attributes.MessageGroupId
+    assert message.message_group_id == batch.Records[0].attributes.MessageGroupId
+    assert message.event_type in wiring.event_registry().event_types(SHOP_EVENTS_QUEUE)
 
 
 def test_schedule_samples_are_eventbridge_scheduled_events() -> None:

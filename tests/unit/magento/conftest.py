@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from tts_connector.magento import MagentoClient, OAuthCredentials, RetryPolicy
+from tts_connector.magento import MagentoClient, OAuthCredentials
 from tts_connector.magento.transport import TransportResponse
+from tts_connector.retry import RetryPolicy
 
 Answer = TransportResponse | Exception | Callable[["SentRequest"], TransportResponse]
 
@@ -86,6 +87,7 @@ def client(transport: ScriptedTransport, sleeps: list[float]) -> MagentoClient:
         "https://shop.example.com/",
         CREDENTIALS,
         store_code="default",
-        retry=RetryPolicy(max_attempts=3, base_delay=0.5, max_delay=4.0, sleep=sleeps.append),
+        retry=RetryPolicy(max_attempts=3, base_delay=0.5, max_delay=4.0),
+        sleep=sleeps.append,
         transport=transport,
     )

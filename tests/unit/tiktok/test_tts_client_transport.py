@@ -10,9 +10,9 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import requests
 
+from tts_connector.retry import RetryPolicy
 from tts_connector.tiktok.client import ShopRef, TikTokShopClient
 from tts_connector.tiktok.errors import TikTokApiError, TikTokTransientError
-from tts_connector.tiktok.retry import RetryPolicy
 from tts_connector.tiktok.signing import sign_request
 from tts_connector.tiktok.tokens import InMemoryTokenSource
 

@@ -8,14 +8,14 @@ from email.utils import format_datetime
 
 import pytest
 
-from tts_connector.tiktok.retry import RetryPolicy, backoff_delay, parse_retry_after
+from tts_connector.retry import RetryPolicy, parse_retry_after
 
 
 def test_cap_doubles_per_retry_until_max_delay() -> None:
     policy = RetryPolicy(max_attempts=10, base_delay=0.5, max_delay=4.0)
     rng = random.Random(7)
     for retry, cap in enumerate([0.5, 1.0, 2.0, 4.0, 4.0, 4.0]):
-        delays = [backoff_delay(retry, policy, rng=rng) for _ in range(300)]
+        delays = [policy.delay(retry, rng=rng) for _ in range(300)]
         assert all(0.0 <= d <= cap for d in delays)
         # Full jitter covers the whole range, not just the top of it.
         assert min(delays) < cap * 0.1
@@ -25,7 +25,7 @@ def test_cap_doubles_per_retry_until_max_delay() -> None:
 def test_retry_after_is_a_floor() -> None:
     policy = RetryPolicy(base_delay=0.01, max_delay=5.0)
     rng = random.Random(1)
-    assert all(backoff_delay(0, policy, retry_after=1.5, rng=rng) >= 1.5 for _ in range(50))
+    assert all(policy.delay(0, retry_after=1.5, rng=rng) >= 1.5 for _ in range(50))
 
 
 def test_policy_rejects_nonsense() -> None:

@@ -15,7 +15,7 @@ from tts_connector.tiktok.signing import (
     string_to_sign,
     webhook_signature,
 )
-from tts_connector.webhooks.signature import verify_tiktok_webhook
+from tts_connector.tiktok.webhook import verify_signature as verify_tiktok_webhook
 
 V2_QUERY = {"app_key": "68xu9ks5p4i8", "shop_cipher": "ROW_xkMbgAAAeVAQra0eZWebFQq5aIK", "timestamp": "1696909648"}
 V3_BODY = b'{"event_type":"PACKAGE_UPDATE","address":"https://partner.tiktokshop.com"}'

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pydantic import BaseModel, ConfigDict
 
 from tts_connector.connect.magento_setup import MagentoSetupReport, set_up_magento
-from tts_connector.connect.records import ConnectorSettings, Shop, ShopStatus
+from tts_connector.connect.records import ConnectorSettings, SellerTokens, Shop, ShopStatus
 from tts_connector.connect.store import ConnectStore
 from tts_connector.errors import InvalidInputError, NotFoundError
 from tts_connector.magento.client import MagentoClient
@@ -21,6 +21,8 @@ class SellerStatus(BaseModel):
     access_expires_at: int
     refresh_expires_at: int
     granted_scopes: list[str]
+    needs_reauthorization: bool = False
+    reauthorization_reason: str | None = None
 
 
 class ShopView(BaseModel):
@@ -47,31 +49,32 @@ class StatusReport(BaseModel):
 
 
 class ShopSelection(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     selected: bool = True
     warehouse_id: str | None = None
 
 
-def _view(shop: Shop, access_expires_at: int | None) -> ShopView:
+def _view(shop: Shop, seller: SellerTokens | None) -> ShopView:
+    blocked = shop.status is ShopStatus.CONNECTED and seller is not None and seller.needs_reauthorization
     return ShopView(
         shop_id=shop.shop_id,
         name=shop.name,
         region=shop.region,
         seller_type=shop.seller_type,
-        status=shop.status,
-        status_reason=shop.status_reason,
+        status=ShopStatus.NEEDS_REAUTHORIZATION if blocked else shop.status,
+        status_reason=(seller.reauthorization_reason if blocked and seller else shop.status_reason),
         selected=shop.selected,
         warehouse_id=shop.warehouse_id,
         authorization_expires_at=shop.authorization_expires_at,
-        access_expires_at=access_expires_at,
+        access_expires_at=seller.access_expires_at if seller else None,
     )
 
 
 def connection_status(store: ConnectStore) -> StatusReport:
     sellers = store.list_sellers()
-    expiry = {s.open_id: s.access_expires_at for s in sellers}
-    shops = [_view(shop, expiry.get(shop.open_id)) for shop in store.list_shops()]
+    by_id = {s.open_id: s for s in sellers}
+    shops = [_view(shop, by_id.get(shop.open_id)) for shop in store.list_shops()]
     return StatusReport(
         connected=any(s.status is ShopStatus.CONNECTED and s.selected for s in shops),
         sellers=[
@@ -81,6 +84,8 @@ def connection_status(store: ConnectStore) -> StatusReport:
                 access_expires_at=s.access_expires_at,
                 refresh_expires_at=s.refresh_expires_at,
                 granted_scopes=s.granted_scopes,
+                needs_reauthorization=s.needs_reauthorization,
+                reauthorization_reason=s.reauthorization_reason,
             )
             for s in sellers
         ],
@@ -130,5 +135,4 @@ def select_shop(
                 hint=f"Choose one of: {', '.join(sorted(known)) or 'none (create a warehouse in Seller Center)'}",
             )
     shop = store.update_shop(shop_id, selected=selection.selected, warehouse_id=warehouse_id)
-    seller = store.get_seller(shop.open_id)
-    return _view(shop, seller.access_expires_at if seller else None)
+    return _view(shop, store.get_seller(shop.open_id))

@@ -18,9 +18,13 @@ from tts_connector.connect.tokens import tokens_from_tiktok
 from tts_connector.errors import ConfigurationError, ConnectorError
 from tts_connector.observability import logger
 from tts_connector.tiktok.auth import authorization_url
+from tts_connector.tiktok.errors import UnexpectedAnswerError
 from tts_connector.tiktok.models.auth import AuthorizedShop, TokenSet
 
 STATE_TTL_SECONDS = 600
+# Our states are 43 characters; anything much longer was not issued here (and a DynamoDB key is at most
+# 2 KB), so it is refused before it reaches the store.
+MAX_STATE_LENGTH = 256
 
 
 class AuthorizationStart(BaseModel):
@@ -80,7 +84,8 @@ def complete_authorization(
 ) -> CallbackOutcome:
     """Check the state, exchange the code, store the tokens and the seller's shops."""
     if params.state:
-        if not store.consume_state(params.state.strip(), now):
+        state = params.state.strip()
+        if len(state) > MAX_STATE_LENGTH or not store.consume_state(state, now):
             logger.warning("Authorization callback refused: unknown, reused or expired state")
             return _refused(
                 "This authorization link is not valid",
@@ -112,6 +117,14 @@ def complete_authorization(
 
     try:
         tokens = exchange_code(params.code)
+    except UnexpectedAnswerError as exc:
+        logger.warning("Authorization code exchange reached something that is not TikTok's auth host")
+        return _refused(
+            "TikTok Shop's auth host could not be reached",
+            f"{exc.message}. Nothing was saved.",
+            f"{exc.hint or 'Check the auth host setting'}, then start again with `ttsc connect`.",
+            status=502,
+        )
     except ConnectorError as exc:
         logger.warning("Authorization code exchange failed", extra={"reason": exc.message})
         return _refused(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from html import escape
 
 from tts_connector.connect.oauth import CallbackOutcome
@@ -11,6 +13,20 @@ _STYLE = (
     "h1{font-size:1.4rem}.ok{color:#0a7d32}.fail{color:#b00020}table{border-collapse:collapse;width:100%}"
     "td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left}code{background:#f3f3f3;padding:0 .2rem}"
 )
+
+
+# The page has no script and one inline style block, allowed by its hash; nothing may frame it.
+_STYLE_HASH = base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": (
+        f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; base-uri 'none'; form-action 'none'; "
+        "frame-ancestors 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+}
 
 
 def render_callback_page(outcome: CallbackOutcome) -> str:

@@ -9,7 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 class ShopStatus(StrEnum):
     CONNECTED = "CONNECTED"
-    DISCONNECTED = "DISCONNECTED"  # the seller deauthorized the app (webhook 6) or re-authorization is needed
+    DISCONNECTED = "DISCONNECTED"  # the seller deauthorized the app (webhook 6)
+    # Shown (never stored on the shop): its seller's tokens can no longer be refreshed.
+    NEEDS_REAUTHORIZATION = "NEEDS_REAUTHORIZATION"
 
 
 class SellerTokens(BaseModel):
@@ -27,6 +29,12 @@ class SellerTokens(BaseModel):
     granted_scopes: list[str] = Field(default_factory=list)
     version: int = 0
     updated_at: int = 0
+    # Set when refreshing keeps failing (or TikTok refuses the refresh token): every call for the seller's
+    # shops is refused with a re-authorize hint until the seller authorizes again, which clears it.
+    needs_reauthorization: bool = False
+    reauthorization_reason: str | None = None
+    refresh_failures: int = 0
+    reauthorization_alerted: bool = False
 
 
 class Shop(BaseModel):
@@ -44,11 +52,15 @@ class Shop(BaseModel):
     status: ShopStatus = ShopStatus.CONNECTED
     status_reason: str | None = None
     authorization_expires_at: int | None = None
+    # When the connector last stored an authorization listing this shop (our clock, Unix seconds): a
+    # state-changing webhook older than this (a replayed deauthorization) is about an earlier grant.
+    authorized_at: int | None = None
     updated_at: int = 0
 
 
 class ConnectorSettings(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # Strict: `"yes"` is not `true`, and a misspelt setting is refused rather than silently dropped.
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
     # TikTok's Seller App Store installs redirect without `state`; accepting them weakens CSRF protection,
     # so it is off until the merchant turns it on.

@@ -30,6 +30,8 @@ class ConnectStore(Protocol):
     def try_lease(self, open_id: str, version: int, now: int, seconds: int) -> bool: ...
     def release_lease(self, open_id: str) -> None: ...
     def save_refreshed(self, tokens: SellerTokens, expected_version: int) -> SellerTokens: ...
+    def record_refresh_failure(self, open_id: str, reason: str, *, needs_reauthorization: bool) -> SellerTokens: ...
+    def mark_reauthorization_alerted(self, open_id: str) -> None: ...
     def get_shop(self, shop_id: str) -> Shop | None: ...
     def list_shops(self) -> list[Shop]: ...
     def upsert_authorized_shop(self, shop: Shop) -> Shop: ...
@@ -104,6 +106,31 @@ class DynamoDBConnectStore:
     def release_lease(self, open_id: str) -> None:
         self._table.update_item(Key={"pk": f"SELLER#{open_id}", "sk": "TOKENS"}, UpdateExpression="REMOVE lease_until")
 
+    def record_refresh_failure(self, open_id: str, reason: str, *, needs_reauthorization: bool) -> SellerTokens:
+        """Count a failed refresh (the pair itself is untouched); optionally block the seller until re-authorized."""
+        expression = "ADD refresh_failures :one SET reauthorization_reason = :r"
+        values: dict[str, Any] = {":one": 1, ":r": reason[:500]}
+        if needs_reauthorization:
+            expression += ", needs_reauthorization = :t"
+            values[":t"] = True
+        self._table.update_item(
+            Key={"pk": f"SELLER#{open_id}", "sk": "TOKENS"},
+            UpdateExpression=expression,
+            ConditionExpression=Attr("pk").exists(),
+            ExpressionAttributeValues=values,
+        )
+        seller = self.get_seller(open_id)
+        if seller is None:  # pragma: no cover - the condition above guarantees it exists
+            raise NotFoundError(f"Seller {open_id} is not authorized")
+        return seller
+
+    def mark_reauthorization_alerted(self, open_id: str) -> None:
+        self._table.update_item(
+            Key={"pk": f"SELLER#{open_id}", "sk": "TOKENS"},
+            UpdateExpression="SET reauthorization_alerted = :t",
+            ExpressionAttributeValues={":t": True},
+        )
+
     def save_refreshed(self, tokens: SellerTokens, expected_version: int) -> SellerTokens:
         saved = tokens.model_copy(update={"version": expected_version + 1, "updated_at": int(self._clock())})
         try:
@@ -133,6 +160,7 @@ class DynamoDBConnectStore:
                 "warehouse_id": current.warehouse_id if current else None,
                 "status": ShopStatus.CONNECTED,
                 "status_reason": None,
+                "authorized_at": int(self._clock()),
                 "updated_at": int(self._clock()),
             }
         )
@@ -192,6 +220,10 @@ class DynamoDBConnectStore:
             "granted_scopes": tokens.granted_scopes,
             "version": tokens.version,
             "updated_at": tokens.updated_at,
+            "needs_reauthorization": tokens.needs_reauthorization,
+            "reauthorization_reason": tokens.reauthorization_reason,
+            "refresh_failures": tokens.refresh_failures,
+            "reauthorization_alerted": tokens.reauthorization_alerted,
         }
 
     def _to_seller(self, item: dict[str, Any]) -> SellerTokens:
@@ -207,6 +239,10 @@ class DynamoDBConnectStore:
             granted_scopes=list(item.get("granted_scopes") or []),
             version=int(item["version"]),
             updated_at=int(item.get("updated_at", 0)),
+            needs_reauthorization=bool(item.get("needs_reauthorization", False)),
+            reauthorization_reason=item.get("reauthorization_reason"),
+            refresh_failures=int(item.get("refresh_failures", 0)),
+            reauthorization_alerted=bool(item.get("reauthorization_alerted", False)),
         )
 
 
@@ -217,7 +253,7 @@ def _shop_item(shop: Shop) -> dict[str, Any]:
 
 def _to_shop(item: dict[str, Any]) -> Shop:
     fields = {k: v for k, v in item.items() if k not in ("pk", "sk")}
-    for key in ("authorization_expires_at", "updated_at"):
+    for key in ("authorization_expires_at", "authorized_at", "updated_at"):
         if key in fields:
             fields[key] = int(fields[key])
     return Shop.model_validate(fields)

@@ -13,14 +13,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from aws_lambda_powertools.metrics import MetricUnit
+
+from tts_connector.alerts import AlertPublisher
 from tts_connector.connect.records import SellerTokens, Shop, ShopStatus
 from tts_connector.connect.store import ConnectStore
-from tts_connector.errors import AuthenticationError, TransientError
-from tts_connector.observability import logger
+from tts_connector.errors import AuthenticationError, ConnectorError, TransientError
+from tts_connector.observability import logger, metrics
 from tts_connector.tiktok.models.auth import TokenSet
 
 SELLER_KEY_PREFIX = "seller:"
 LEASE_SECONDS = 30
+# Refreshes that fail without an answer (timeouts, 5xx) before the seller is marked as needing to
+# re-authorize. A refusal from TikTok (the refresh token is no longer valid) marks it at once.
+MAX_TRANSIENT_REFRESH_FAILURES = 3
+REAUTHORIZE_HINT = "Re-authorize the app with `ttsc connect` (the shop owner logs in to TikTok Shop)"
 
 
 class TokenRefresher(Protocol):
@@ -29,6 +36,12 @@ class TokenRefresher(Protocol):
 
 class ShopDisconnectedError(AuthenticationError):
     code = "shop_disconnected"
+
+
+class ReauthorizationRequiredError(AuthenticationError):
+    """The seller's token pair can no longer be refreshed; only a new authorization helps."""
+
+    code = "reauthorization_required"
 
 
 def tokens_from_tiktok(tokens: TokenSet, fallback_open_id: str = "") -> SellerTokens:
@@ -81,6 +94,7 @@ class StoredTokenSource:
             current = self.store.get_seller(open_id)
             if current is None:
                 raise AuthenticationError(f"Seller {open_id} is not authorized", hint="Run `ttsc connect`")
+            _refuse_if_blocked(current)
             if current.version != seen_version:
                 return current  # another invocation refreshed since we read the token: reuse its result
             now = int(self.clock())
@@ -92,7 +106,14 @@ class StoredTokenSource:
 
     def _refresh_with_lease(self, current: SellerTokens) -> SellerTokens:
         try:
-            fresh = self.refresher.refresh(current.refresh_token)
+            fresh = self._refresh_call(current)
+        except ConnectorError as exc:
+            self.store.release_lease(current.open_id)
+            latest = self.store.get_seller(current.open_id)
+            if latest is not None and latest.version != current.version:
+                return latest  # another invocation got a new pair meanwhile
+            self._record_failure(current, exc)
+            raise
         except Exception:
             self.store.release_lease(current.open_id)
             raise
@@ -104,11 +125,40 @@ class StoredTokenSource:
         )
         saved = self.store.save_refreshed(updated, expected_version=current.version)
         self.refreshes.append(current.open_id)
+        metrics.add_metric(name="TokensRefreshed", unit=MetricUnit.Count, value=1)
         logger.info(
             "TikTok tokens refreshed",
             extra={"open_id": current.open_id, "access_expires_at": saved.access_expires_at},
         )
         return saved
+
+    def _refresh_call(self, current: SellerTokens) -> TokenSet:
+        """One refresh, repeated once when the answer was lost.
+
+        A lost answer may mean TikTok rotated the pair and we never saw the new one; the store is read
+        again first (another invocation may have stored a new pair), and the same refresh token is tried
+        once more: if TikTok invalidated it, its refusal marks the seller for re-authorization.
+        """
+        try:
+            return self.refresher.refresh(current.refresh_token)
+        except TransientError:
+            latest = self.store.get_seller(current.open_id)
+            if latest is not None and latest.version != current.version:
+                raise
+            logger.warning("Token refresh got no answer; trying once more", extra={"open_id": current.open_id})
+            return self.refresher.refresh(current.refresh_token)
+
+    def _record_failure(self, current: SellerTokens, exc: ConnectorError) -> None:
+        metrics.add_metric(name="TokenRefreshFailed", unit=MetricUnit.Count, value=1)
+        blocked = not exc.retryable or current.refresh_failures + 1 >= MAX_TRANSIENT_REFRESH_FAILURES
+        reason = f"token refresh failed: {exc.message}"
+        seller = self.store.record_refresh_failure(current.open_id, reason, needs_reauthorization=blocked)
+        if seller.needs_reauthorization:
+            metrics.add_metric(name="SellerNeedsReauthorization", unit=MetricUnit.Count, value=1)
+            logger.error(
+                "Seller needs re-authorization",
+                extra={"open_id": current.open_id, "refresh_failures": seller.refresh_failures},
+            )
 
     def _seller_for(self, key: str) -> SellerTokens:
         if key.startswith(SELLER_KEY_PREFIX):
@@ -119,6 +169,7 @@ class StoredTokenSource:
         seller = self.store.get_seller(open_id)
         if seller is None:
             raise AuthenticationError(f"No TikTok Shop authorization for {key}", hint="Run `ttsc connect`")
+        _refuse_if_blocked(seller)
         return seller
 
     def _connected_shop(self, shop_id: str) -> Shop:
@@ -133,12 +184,23 @@ class StoredTokenSource:
         return shop
 
 
+def _refuse_if_blocked(seller: SellerTokens) -> None:
+    if seller.needs_reauthorization:
+        raise ReauthorizationRequiredError(
+            f"TikTok Shop seller {seller.seller_name or seller.open_id} must re-authorize the app: "
+            f"{seller.reauthorization_reason or 'the token can no longer be refreshed'}",
+            hint=REAUTHORIZE_HINT,
+        )
+
+
 @dataclass(frozen=True)
 class RefreshReport:
     refreshed: list[str]
     skipped: list[str]
     failed: dict[str, str]
     expiring_authorizations: list[str]
+    # Sellers newly found needing re-authorization (alert once, then they are skipped until re-authorized).
+    needs_reauthorization: list[str]
 
 
 def refresh_due_tokens(
@@ -162,7 +224,7 @@ def refresh_due_tokens(
     expiring: list[str] = []
     for seller in source.store.list_sellers():
         shops = shops_by_seller.get(seller.open_id, [])
-        if shops and all(s.status is ShopStatus.DISCONNECTED for s in shops):
+        if seller.needs_reauthorization or (shops and all(s.status is ShopStatus.DISCONNECTED for s in shops)):
             skipped.append(seller.open_id)
             continue
         if seller.refresh_expires_at - now < warn_ahead_seconds:
@@ -177,4 +239,28 @@ def refresh_due_tokens(
             failed[seller.open_id] = str(exc)
         else:
             refreshed.append(seller.open_id)
-    return RefreshReport(refreshed=refreshed, skipped=skipped, failed=failed, expiring_authorizations=expiring)
+    blocked = [s for s in source.store.list_sellers() if s.needs_reauthorization and not s.reauthorization_alerted]
+    for seller in blocked:
+        source.store.mark_reauthorization_alerted(seller.open_id)
+    return RefreshReport(
+        refreshed=refreshed,
+        skipped=skipped,
+        failed=failed,
+        expiring_authorizations=expiring,
+        needs_reauthorization=[s.open_id for s in blocked],
+    )
+
+
+def alert_on_refresh_report(report: RefreshReport, alerts: AlertPublisher) -> None:
+    """One alert per run for authorizations ending soon, one for sellers newly blocked."""
+    if report.expiring_authorizations:
+        alerts.publish(
+            "TikTok Shop authorization ending soon",
+            "Re-authorize these sellers with `ttsc connect`: " + ", ".join(report.expiring_authorizations),
+        )
+    if report.needs_reauthorization:
+        alerts.publish(
+            "TikTok Shop seller must re-authorize",
+            "The connector can no longer refresh the tokens of these sellers, so it does no work for their "
+            f"shops: {', '.join(report.needs_reauthorization)}. {REAUTHORIZE_HINT}; `ttsc status` shows the reason.",
+        )

@@ -1,48 +1,71 @@
-"""Routing queued events to the capability that handles their topic.
+"""Which capability handles which event, and on which queue.
 
-Capabilities (orders, returns, shop authorization, product audits) register a handler per topic. A
-topic nobody handles is recorded as IGNORED with the reason, not failed: it is valid input that this
-version has no use for, and retrying it would only fill the DLQ.
+Capabilities subscribe to event types (`tts:1`, `mage:stock_changed`, ...) with a handler and the queue
+their consumer reads; the pipeline only ever sees this registry, never a capability. An event type no
+capability subscribed to is recorded IGNORED at intake with the reason: it is valid input this version
+has no use for, and queueing or retrying it would only fill a DLQ.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from tts_connector.events.models import EventMessage, EventOutcome, EventStatus
-from tts_connector.webhooks.tiktok import TikTokNotification
+from tts_connector.events.models import EventOutcome, EventStatus, InboundEvent
 
-TopicHandler = Callable[[TikTokNotification], EventOutcome]
-# Returns why work for the notification's shop is stopped (e.g. the seller deauthorized the app), or None.
-ShopGuard = Callable[[TikTokNotification], str | None]
+TopicHandler = Callable[[InboundEvent], EventOutcome]
+# Why work for the event's shop is stopped (e.g. the seller deauthorized the app), or None.
+ShopGuard = Callable[[str], str | None]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    event_type: str
+    # Settings field that holds the URL of the capability's FIFO queue (e.g. "order_events_queue_url").
+    queue: str
+    handler: TopicHandler
+    # The event is about the authorization itself, so it runs even for a shop whose work is stopped.
+    even_when_stopped: bool = False
+
+
+class EventRegistry:
+    def __init__(self) -> None:
+        self._subscriptions: dict[str, Subscription] = {}
+
+    def subscribe(self, event_type: str, *, queue: str, handler: TopicHandler, even_when_stopped: bool = False) -> None:
+        if event_type in self._subscriptions:
+            raise ValueError(f"Event type {event_type} already has a handler")
+        self._subscriptions[event_type] = Subscription(event_type, queue, handler, even_when_stopped)
+
+    def queue_for(self, event_type: str) -> str | None:
+        subscription = self._subscriptions.get(event_type)
+        return subscription.queue if subscription else None
+
+    def queues(self) -> list[str]:
+        return sorted({s.queue for s in self._subscriptions.values()})
+
+    def event_types(self, queue: str | None = None) -> list[str]:
+        return sorted(t for t, s in self._subscriptions.items() if queue is None or s.queue == queue)
+
+    def router(self, queue: str, shop_guard: ShopGuard | None = None) -> EventRouter:
+        """The router a queue's consumer uses: only the subscriptions on that queue."""
+        return EventRouter([s for s in self._subscriptions.values() if s.queue == queue], shop_guard)
 
 
 class EventRouter:
-    def __init__(self, shop_guard: ShopGuard | None = None) -> None:
-        self._handlers: dict[int, TopicHandler] = {}
-        self._always: set[int] = set()
+    def __init__(self, subscriptions: list[Subscription], shop_guard: ShopGuard | None = None) -> None:
+        self._subscriptions = {s.event_type: s for s in subscriptions}
         self._shop_guard = shop_guard
 
-    def register(self, topic: int, handler: TopicHandler, *, even_when_stopped: bool = False) -> None:
-        """`even_when_stopped`: the topic is about the authorization itself, so it runs for a stopped shop."""
-        if topic in self._handlers:
-            raise ValueError(f"Topic {topic} already has a handler")
-        self._handlers[topic] = handler
-        if even_when_stopped:
-            self._always.add(topic)
-
-    def topics(self) -> list[int]:
-        return sorted(self._handlers)
-
-    def route(self, message: EventMessage) -> EventOutcome:
-        handler = self._handlers.get(message.notification.type)
-        if handler is None:
+    def route(self, event: InboundEvent) -> EventOutcome:
+        subscription = self._subscriptions.get(event.event_type)
+        if subscription is None:
+            # Routing changed since the event was queued (or it was sent to the wrong queue by hand).
             return EventOutcome(
-                status=EventStatus.IGNORED,
-                detail=f"No handler for TikTok topic {message.notification.type} in this connector version",
+                status=EventStatus.IGNORED, detail=f"No handler for event type {event.event_type} on this queue"
             )
-        if self._shop_guard is not None and message.notification.type not in self._always:
-            stopped = self._shop_guard(message.notification)
+        if self._shop_guard is not None and event.shop_id and not subscription.even_when_stopped:
+            stopped = self._shop_guard(event.shop_id)
             if stopped:
                 return EventOutcome(status=EventStatus.IGNORED, detail=f"Work for this shop is stopped: {stopped}")
-        return handler(message.notification)
+        return subscription.handler(event)

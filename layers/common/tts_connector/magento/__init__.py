@@ -9,7 +9,6 @@ from tts_connector.magento.credentials import (
 )
 from tts_connector.magento.errors import OutcomeUnknownError
 from tts_connector.magento.models import Address, ItemQty, Refund, SourceItem, Track
-from tts_connector.magento.retry import RetryPolicy
 from tts_connector.magento.search_criteria import Filter, SearchCriteria, SearchResult
 
 __all__ = [
@@ -22,7 +21,6 @@ __all__ = [
     "OAuthCredentials",
     "OutcomeUnknownError",
     "Refund",
-    "RetryPolicy",
     "SearchCriteria",
     "SearchResult",
     "SourceItem",

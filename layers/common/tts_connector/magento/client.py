@@ -9,7 +9,8 @@ failures into the connector's typed errors. Operations live in small per-area cl
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -25,13 +26,16 @@ from tts_connector.magento.credentials import BearerCredentials, MagentoCredenti
 from tts_connector.magento.endpoints import Endpoint
 from tts_connector.magento.errors import OutcomeUnknownError, error_for_response
 from tts_connector.magento.inventory import InventoryApi
-from tts_connector.magento.retry import RetryPolicy
 from tts_connector.magento.sales import SalesApi
 from tts_connector.magento.store import StoreApi
 from tts_connector.magento.transport import RequestsTransport, Transport, TransportResponse
+from tts_connector.retry import RetryPolicy, parse_retry_after
 from tts_connector.settings import Settings
 
 logger = Logger(child=True)
+
+# Magento answers within seconds or not at all; four attempts over ~8 s cover a restart or a brief lock.
+DEFAULT_RETRY = RetryPolicy(max_attempts=4, base_delay=0.5, max_delay=8.0)
 
 PathParams = Mapping[str, str | int]
 
@@ -46,14 +50,19 @@ class MagentoClient:
         timeout: tuple[float, float] = (5.0, 30.0),
         retry: RetryPolicy | None = None,
         transport: Transport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        store_code_setting: str = "the store code setting",
     ) -> None:
+        """`store_code_setting` says where the merchant changes `store_code` (named in error hints)."""
         if not base_url.startswith(("http://", "https://")):
             raise ValueError("base_url must be an absolute http(s) URL of the store")
         self.base_url = base_url.rstrip("/")
         self.store_code = store_code
+        self.store_code_setting = store_code_setting
         self._credentials = credentials
         self._timeout = timeout
-        self._retry = retry or RetryPolicy()
+        self._retry = retry or DEFAULT_RETRY
+        self._sleep = sleep
         self._transport: Transport = transport or RequestsTransport()
         self.store = StoreApi(self)
         self.catalog = CatalogApi(self)
@@ -67,6 +76,7 @@ class MagentoClient:
             settings.require("magento_base_url"),
             credentials,
             store_code=settings.magento_store_code,
+            store_code_setting=settings.where_to_change("magento_store_code"),
             **kwargs,
         )
 
@@ -99,7 +109,7 @@ class MagentoClient:
         """Perform one REST call and return the decoded JSON answer."""
         url = self.url_for(endpoint, path_params, query)
         payload = json.dumps(body, separators=(",", ":")).encode() if body is not None else None
-        attempts = max(self._retry.max_attempts, 1)
+        attempts = self._retry.max_attempts
         for attempt in range(1, attempts + 1):
             headers = {
                 "Accept": "application/json",
@@ -120,15 +130,23 @@ class MagentoClient:
             error = error_for_response(
                 response.status, response.content, operation=str(endpoint), bearer=self._is_bearer
             )
-            if not self._should_retry(endpoint, response.status) or attempt == attempts:
+            if _UNKNOWN_STORE in error.message:
+                # Magento resolves the store code in the URL before anything else.
+                error.hint = f"Store view {self.store_code!r} does not exist: set {self.store_code_setting}"
+            retry_after = parse_retry_after({k.lower(): v for k, v in response.headers.items()}.get("retry-after"))
+            if not self._should_retry(endpoint, response.status) or not self._retry.allows_retry(
+                attempt - 1, retry_after
+            ):
                 if response.status >= 500 and not endpoint.retry_safe:
                     raise OutcomeUnknownError(error.message, hint=_CHECK_BEFORE_RETRY, details=error.details)
+                if isinstance(error, TransientError):
+                    error.retry_after = retry_after
                 raise error
             logger.warning(
                 "Magento call failed, retrying",
                 extra={"operation": str(endpoint), "status": response.status, "attempt": attempt},
             )
-            self._retry.sleep(self._retry.delay(attempt, _retry_after(response)))
+            self._sleep(self._retry.delay(attempt - 1, retry_after))
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
     @property
@@ -151,10 +169,10 @@ class MagentoClient:
                 hint=_CHECK_BEFORE_RETRY,
                 details=details,
             )
-        if attempt == attempts:
+        if not self._retry.allows_retry(attempt - 1):
             return TransientError(f"Magento {endpoint} {kind} after {attempts} attempts", details=details)
         logger.warning("Magento call failed without an answer, retrying", extra={**details, "failure": kind})
-        self._retry.sleep(self._retry.delay(attempt))
+        self._sleep(self._retry.delay(attempt - 1))
         return None
 
     @staticmethod
@@ -172,6 +190,7 @@ class MagentoClient:
 
 
 _CHECK_BEFORE_RETRY = "Check in Magento whether the change was applied before retrying"
+_UNKNOWN_STORE = "The store that was requested wasn't found"
 
 
 def _never_sent(exc: Exception) -> bool:
@@ -183,11 +202,3 @@ def _never_sent(exc: Exception) -> bool:
         cause = cause.reason
     # NewConnectionError covers refused connections and DNS failures (NameResolutionError is a subclass).
     return isinstance(cause, NewConnectionError)
-
-
-def _retry_after(response: TransportResponse) -> float | None:
-    value = {k.lower(): v for k, v in response.headers.items()}.get("retry-after")
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None

@@ -25,7 +25,11 @@ class StoreApi:
             code = self._client.store_code
             config = next((c for c in self.store_configs() if c.get("code") == code), None)
             if config is None:
-                raise NotFoundError(f"Magento has no store view with code {code!r}", hint="Fix MAGENTO_STORE_CODE")
+                known = ", ".join(sorted(str(c.get("code")) for c in self.store_configs())) or "none"
+                raise NotFoundError(
+                    f"Magento has no store view with code {code!r} (store views: {known})",
+                    hint=f"Set {self._client.store_code_setting} to one of the store view codes",
+                )
             self._media_base_url = str(config.get("secure_base_media_url") or config["base_media_url"])
         return self._media_base_url
 

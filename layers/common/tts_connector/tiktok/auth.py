@@ -8,14 +8,14 @@ shop out; callers retry the whole step instead.
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 from aws_lambda_powertools import Logger
 from pydantic import ValidationError
 
-from tts_connector.tiktok.errors import TikTokApiError, TikTokTransientError, error_for_response
+from tts_connector.tiktok.envelope import read_envelope
+from tts_connector.tiktok.errors import TikTokApiError, TikTokTransientError
 from tts_connector.tiktok.models.auth import TokenSet
 
 logger = Logger(child=True)
@@ -25,11 +25,17 @@ TOKEN_REFRESH_PATH = "/api/v2/token/refresh"
 
 
 def authorization_url(authorize_url: str, service_id: str, state: str | None = None) -> str:
-    """The page a seller opens to authorize the app (`.../open/authorize?service_id=...&state=...`)."""
-    params = {"service_id": service_id}
+    """The page a seller opens to authorize the app (`.../open/authorize?service_id=...&state=...`).
+
+    Partner Center's "Copy authorization link" already carries `service_id` (reference §1.1); such a link
+    pasted as the authorize URL keeps its own query, and only what it lacks is added.
+    """
+    parts = urlsplit(authorize_url)
+    params = dict(parse_qsl(parts.query, keep_blank_values=False))
+    params.setdefault("service_id", service_id)
     if state:
         params["state"] = state.strip()
-    return f"{authorize_url}?{urlencode(params)}"
+    return urlunsplit(parts._replace(query=urlencode(params)))
 
 
 class TikTokAuthClient:
@@ -40,13 +46,17 @@ class TikTokAuthClient:
         app_key: str,
         app_secret: str,
         session: requests.Session | None = None,
-        timeout: tuple[float, float] = (3.05, 15.0),
+        # The auth host answers in well under a second; a short read timeout leaves room to re-read the
+        # stored pair and retry once inside one invocation (tokens.StoredTokenSource).
+        timeout: tuple[float, float] = (3.05, 8.0),
+        setting_hint: str | None = None,
     ):
         self._base_url = auth_base_url.rstrip("/")
         self._app_key = app_key
         self._app_secret = app_secret
         self._session = session or requests.Session()
         self._timeout = timeout
+        self._setting_hint = setting_hint
 
     def exchange_code(self, auth_code: str) -> TokenSet:
         """Trade the one-time `code` from the authorization callback for a token pair."""
@@ -63,42 +73,19 @@ class TikTokAuthClient:
         except (requests.Timeout, requests.ConnectionError):
             # The URL holds the app secret, so the requests exception text is deliberately not propagated.
             raise TikTokTransientError(f"TikTok Shop auth host did not answer {path}", path=path) from None
-        envelope = self._read(response, path)
-        code = envelope.get("code")
-        if code == 0:
+        envelope = read_envelope(response, path, host="auth host", setting_hint=self._setting_hint)
+        if envelope.ok:
             try:
-                return TokenSet.model_validate(envelope.get("data") or {})
+                return TokenSet.model_validate(envelope.data or {})
             except ValidationError as exc:
                 raise TikTokApiError(
                     f"TikTok Shop auth host returned an unreadable token for {path}",
                     tiktok_code=0,
-                    request_id=envelope.get("request_id"),
+                    request_id=envelope.request_id,
                     path=path,
                 ) from exc
         logger.info(
             "TikTok token call failed",
-            extra={"path": path, "tiktok_code": code, "request_id": envelope.get("request_id")},
+            extra={"path": path, "tiktok_code": envelope.code, "request_id": envelope.request_id},
         )
-        raise error_for_response(
-            http_status=response.status_code,
-            tiktok_code=code if isinstance(code, int) else None,
-            tiktok_message=str(envelope.get("message", "")),
-            request_id=envelope.get("request_id"),
-            path=path,
-        )
-
-    @staticmethod
-    def _read(response: requests.Response, path: str) -> dict[str, Any]:
-        try:
-            envelope = response.json()
-        except ValueError:
-            envelope = None
-        if isinstance(envelope, dict) and "code" in envelope:
-            return envelope
-        if response.status_code >= 500 or response.status_code == 429:
-            raise TikTokTransientError(f"TikTok Shop auth host answered HTTP {response.status_code}", path=path)
-        raise TikTokApiError(
-            f"TikTok Shop auth host answered {path} with HTTP {response.status_code}",
-            tiktok_code=None,
-            path=path,
-        )
+        raise envelope.error(path)

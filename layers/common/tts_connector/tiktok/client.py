@@ -17,15 +17,10 @@ from urllib.parse import quote, urlencode
 import requests
 from aws_lambda_powertools import Logger
 
-from tts_connector.tiktok.errors import (
-    RateLimitedError,
-    TikTokApiError,
-    TikTokTransientError,
-    TokenExpiredError,
-    error_for_response,
-)
+from tts_connector.retry import RetryPolicy, parse_retry_after
+from tts_connector.tiktok.envelope import read_envelope
+from tts_connector.tiktok.errors import RateLimitedError, TikTokTransientError, TokenExpiredError
 from tts_connector.tiktok.rate_limit import RateLimitConfig, RateLimiter, acquire, bucket_id
-from tts_connector.tiktok.retry import RetryPolicy, backoff_delay, parse_retry_after
 from tts_connector.tiktok.signing import serialize_body, sign_request
 from tts_connector.tiktok.tokens import TokenSource
 
@@ -84,7 +79,9 @@ class TikTokShopClient:
         clock: Callable[[], float] = time.time,
         rng: Random | None = None,
         max_rate_limit_wait: float = 30.0,
+        setting_hint: str | None = None,
     ):
+        """`setting_hint` says where the merchant fixes `base_url` (named when it does not answer like TikTok)."""
         self._base_url = base_url.rstrip("/")
         self._app_key = app_key
         self._app_secret = app_secret
@@ -98,6 +95,7 @@ class TikTokShopClient:
         self._clock = clock
         self._rng = rng or Random()
         self._max_rate_limit_wait = max_rate_limit_wait
+        self._setting_hint = setting_hint
 
     @property
     def app_key(self) -> str:
@@ -152,26 +150,18 @@ class TikTokShopClient:
                     continue
                 # Not chained: requests' message holds the signed URL, and `sign` must not reach the logs.
                 raise unanswered from None
-            envelope = self._read_envelope(response, path)
-            code = envelope.get("code")
-            request_id = envelope.get("request_id")
-            if response.status_code == 200 and code == 0:
-                logger.debug("TikTok call succeeded", extra={"path": path, "request_id": request_id})
-                return envelope.get("data")
-            error = error_for_response(
-                http_status=response.status_code,
-                tiktok_code=code if isinstance(code, int) else None,
-                tiktok_message=str(envelope.get("message", "")),
-                request_id=request_id if isinstance(request_id, str) else None,
-                path=path,
-            )
+            envelope = read_envelope(response, path, host="API host", setting_hint=self._setting_hint)
+            if envelope.ok:
+                logger.debug("TikTok call succeeded", extra={"path": path, "request_id": envelope.request_id})
+                return envelope.data
+            error = envelope.error(path)
             logger.info(
                 "TikTok call failed",
                 extra={
                     "path": path,
                     "http_status": response.status_code,
-                    "tiktok_code": code,
-                    "request_id": request_id,
+                    "tiktok_code": envelope.code,
+                    "request_id": envelope.request_id,
                     "shop_id": shop.shop_id,
                     "retry_number": retry_number,
                 },
@@ -219,30 +209,12 @@ class TikTokShopClient:
         headers["content-type"] = "application/json"
         return self._session.request(method, url, headers=headers, data=payload or None, timeout=self._timeout)
 
-    def _read_envelope(self, response: requests.Response, path: str) -> dict[str, Any]:
-        try:
-            envelope = response.json()
-        except ValueError:
-            envelope = None
-        if isinstance(envelope, dict) and "code" in envelope:
-            return envelope
-        if response.status_code >= 500 or response.status_code == 429:
-            # Gateways answer 502/503/429 with HTML; keep the status so the error mapping still applies.
-            return {"code": None, "message": f"HTTP {response.status_code}", "request_id": None}
-        raise TikTokApiError(
-            f"TikTok Shop answered {path} with HTTP {response.status_code} and no TikTok envelope",
-            tiktok_code=None,
-            path=path,
-        )
-
     def _may_retry(self, retry_number: int, safe: bool, retry_after: float | None) -> bool:
-        if not safe or retry_number + 1 >= self._retry.max_attempts:
-            return False
         # A Retry-After longer than we are willing to wait goes back to the caller (e.g. an SQS delay).
-        return retry_after is None or retry_after <= self._retry.max_delay
+        return safe and self._retry.allows_retry(retry_number, retry_after)
 
     def _backoff(self, path: str, retry_number: int, retry_after: float | None, error: Exception) -> None:
-        delay = backoff_delay(retry_number, self._retry, retry_after=retry_after, rng=self._rng)
+        delay = self._retry.delay(retry_number, retry_after, rng=self._rng)
         logger.info(
             "Retrying TikTok call",
             extra={

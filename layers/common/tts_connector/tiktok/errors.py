@@ -61,6 +61,15 @@ class TikTokApiError(_TikTokResponseDetails, ExternalServiceError):
     code = "tiktok_api_error"
 
 
+class UnexpectedAnswerError(TikTokApiError):
+    """The configured URL answered, but not like TikTok (an HTML 404, a JSON body of another service)."""
+
+    code = "tiktok_unexpected_answer"
+
+    def __init__(self, message: str, *, path: str, hint: str | None = None):
+        super().__init__(message, tiktok_code=None, path=path, hint=hint)
+
+
 class TikTokAuthError(_TikTokResponseDetails, AuthenticationError):
     """TikTok rejected the credentials of a call; base of the token, signature and scope errors."""
 

@@ -1,1 +1,0 @@
-"""Inbound webhooks: authenticity checks and envelope models."""
