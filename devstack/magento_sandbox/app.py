@@ -23,8 +23,9 @@ from magento_sandbox import catalog_routes, checkout_routes, inventory_routes, s
 from magento_sandbox.config import SandboxConfig
 from magento_sandbox.control_routes import ControlApi
 from magento_sandbox.oauth import Authenticator
+from magento_sandbox.php_types import PHP_TYPES, type_error_message
 from magento_sandbox.routing import RequestContext, Route
-from magento_sandbox.schema_validation import BodyProblem, match_path, validate_body
+from magento_sandbox.schema_validation import BodyProblem, deserialize_body, match_path
 from magento_sandbox.search import apply_fields, parse_fields
 from magento_sandbox.seed import seed
 from magento_sandbox.state import STORE_CODES, RequestRecord, SandboxState
@@ -57,10 +58,12 @@ def _body_error(problem: BodyProblem) -> err.MagentoApiError:
     if problem.kind == "missing":
         return err.required(field)
     value = problem.value if isinstance(problem.value, str | int | float) else json.dumps(problem.value)
-    return err.bad_request(
-        'The "%value" value\'s type is invalid. The "%type" type was expected. Verify and try again.',
-        {"value": value, "type": problem.expected_type},
-    )
+    # Magento re-raises the cast failure with its text already rendered (ServiceInputProcessor::process wraps
+    # it in `new Phrase($e->getMessage())`), so the answer has no `parameters`; each nested data object on the
+    # way adds 'Error occurred during "<property>" processing. ' in front (_createFromArray).
+    prefix = "".join(f'Error occurred during "{name}" processing. ' for name in problem.within)
+    expected = PHP_TYPES.get(problem.expected_type, problem.expected_type)
+    return err.bad_request(prefix + type_error_message(str(value), expected))
 
 
 class SandboxApp:
@@ -176,10 +179,10 @@ class SandboxApp:
             raise err.bad_request("Decoding error.") from exc
         if not isinstance(body, dict):
             raise err.bad_request("Decoding error.")
-        problems = validate_body(route.method, route.template, body)
+        casted, problems = deserialize_body(route.method, route.template, body)
         if problems:
             raise _body_error(problems[0])
-        return body
+        return casted
 
     def _take_fault(self, method: str, path: str) -> Any:
         with self.state.lock:

@@ -6,9 +6,11 @@ import re
 from typing import Any
 
 from magento_sandbox import api_errors as err
+from magento_sandbox.php_types import php_string
 from magento_sandbox.routing import RequestContext, Route
-from magento_sandbox.search import search
-from magento_sandbox.state import MAIN_PRODUCT_FIELDS, Attribute, Product, SandboxState, now
+from magento_sandbox.search import require_criteria, search
+from magento_sandbox.search_fields import EavFields
+from magento_sandbox.state import MAIN_PRODUCT_FIELDS, STORE_IDS, Attribute, Product, SandboxState, now
 
 _PRODUCTS = "Magento_Catalog::products"
 _CATEGORIES = "Magento_Catalog::categories"
@@ -94,6 +96,15 @@ def get_product(state: SandboxState, sku: str) -> Product:
 
 
 def _product_getter(item: Any, field: str) -> Any:
+    extension = item.get("extension_attributes", {})
+    if field == "category_id":
+        return [link["category_id"] for link in extension.get("category_links", [])]
+    if field == "website_id":
+        return [str(w) for w in extension.get("website_ids", [])]
+    if field == "store_id":
+        return [str(s) for s in STORE_IDS]  # one website holds every store view
+    if field == "entity_id":
+        return item["id"]
     if field in item:
         return item[field]
     return next((c["value"] for c in item.get("custom_attributes", []) if c["attribute_code"] == field), None)
@@ -124,9 +135,10 @@ def store_configs(ctx: RequestContext) -> Any:
 
 
 def search_products(ctx: RequestContext) -> Any:
+    require_criteria(ctx.args)  # ProductRepositoryInterface::getList(SearchCriteriaInterface $searchCriteria)
     items = [product_api(ctx.state, p, ctx.store_code) for p in ctx.state.products.values()]
     items.sort(key=lambda p: p["id"])
-    return search(items, ctx.args, _product_getter)
+    return search(items, ctx.args, _product_getter, EavFields(ctx.state.attributes.keys))
 
 
 def read_product(ctx: RequestContext) -> Any:
@@ -136,8 +148,11 @@ def read_product(ctx: RequestContext) -> Any:
 def save_product(ctx: RequestContext) -> Any:
     """PUT /V1/products/{sku}: global values under /rest/all, store-view overrides under a store code.
 
-    Attributes whose scope is global cannot have store values, so they are written globally from any scope;
-    unknown custom attribute codes are dropped silently, as Magento's product repository does.
+    Attributes whose scope is global cannot have store values, so they are written globally from any scope.
+    Values are dropped silently (200, the product answered without them) for unknown attribute codes and for
+    attributes outside the product's attribute set: Magento's EAV save writes only "applicable" attributes,
+    `$attribute->isInSet($object->getAttributeSetId())` (GitHub magento/magento2,
+    app/code/Magento/Catalog/Model/ResourceModel/AbstractResource.php, `_isApplicableAttribute`).
     """
     state = ctx.state
     data = ctx.body["product"]
@@ -153,7 +168,10 @@ def save_product(ctx: RequestContext) -> Any:
     for custom in data.get("custom_attributes", []):
         if custom["attribute_code"] in state.attributes:
             changes[custom["attribute_code"]] = custom["value"]
+    in_set = state.attribute_sets.get(product.attribute_set_id, {}).get("attributes", {})
     for code, value in changes.items():
+        if code not in in_set:
+            continue
         attribute = state.attributes.get(code)
         if ctx.store_code == "all" or attribute is None or attribute.scope == "global":
             product.values[code] = value
@@ -238,6 +256,7 @@ def add_attribute_option(ctx: RequestContext) -> Any:
 
 
 def attribute_set_groups(ctx: RequestContext) -> Any:
+    require_criteria(ctx.args)  # ProductAttributeGroupRepositoryInterface::getList(SearchCriteriaInterface ...)
     groups = [
         {"attribute_group_id": gid, "attribute_group_name": name, "attribute_set_id": set_id}
         for set_id, attribute_set in ctx.state.attribute_sets.items()
@@ -295,6 +314,7 @@ def category_tree(ctx: RequestContext) -> Any:
 
 
 def category_list(ctx: RequestContext) -> Any:
+    require_criteria(ctx.args)  # CategoryListInterface::getList(SearchCriteriaInterface $searchCriteria)
     items = []
     for category in sorted(ctx.state.categories.values(), key=lambda c: c["id"]):
         children = [str(c["id"]) for c in ctx.state.categories.values() if c["parent_id"] == category["id"]]
@@ -302,11 +322,54 @@ def category_list(ctx: RequestContext) -> Any:
     return search(items, ctx.args)
 
 
+# Product types with a price of their own; a configurable's price is its children's (Catalog etc/di.xml,
+# BasePriceStorage allowedProductTypes).
+_PRICED_TYPES = frozenset({"simple", "virtual", "bundle", "downloadable"})
+_INVALID_ATTRIBUTE = "Invalid attribute %fieldName = %fieldValue."
+
+
+def _price_row_failures(state: SandboxState, row: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row's failures, worded as BasePriceStorage::retrieveValidPrices reports them."""
+    sku, price, store_id = row.get("sku"), row.get("price"), row.get("store_id")
+    failures: list[dict[str, Any]] = []
+    product = state.products.get(sku) if sku else None
+    if product is None or product.type_id not in _PRICED_TYPES:
+        failures.append({"message": _INVALID_ATTRIBUTE, "parameters": ["SKU", sku]})
+    if price is None or price < 0:
+        failures.append({"message": _INVALID_ATTRIBUTE, "parameters": ["Price", php_string(price)]})
+    if store_id not in STORE_IDS:
+        # This message is rendered by Magento before it is stored, unlike the two above.
+        text = f"Requested store is not found. Row ID: SKU = {php_string(sku)}, Store ID: {php_string(store_id)}."
+        failures.append({"message": text, "parameters": [sku, None if store_id is None else php_string(store_id)]})
+    return failures
+
+
+def update_base_prices(ctx: RequestContext) -> Any:
+    """POST /V1/products/base-prices: valid rows are saved, failed rows answered as a 200 list ([] = all saved).
+
+    Source: GitHub magento/magento2, app/code/Magento/Catalog/Model/Product/Price/BasePriceStorage.php and
+    Validation/Result.php (one {message, parameters} per failure, parameters as strings). The price attribute
+    is global in the sandbox, so every row writes the global value whatever its store_id, as Magento does for a
+    global price scope.
+    """
+    failures: list[dict[str, Any]] = []
+    for row in ctx.body["prices"]:
+        row_failures = _price_row_failures(ctx.state, row)
+        failures.extend(row_failures)
+        if not row_failures:
+            product = ctx.state.products[row["sku"]]
+            product.values["price"] = float(row["price"])
+            product.updated_at = now()
+    return failures
+
+
 ROUTES = [
     Route("GET", "/V1/store/storeConfigs", store_configs, "Magento_Backend::store"),
     Route("GET", "/V1/products", search_products, _PRODUCTS),
     Route("GET", "/V1/products/{sku}", read_product, _PRODUCTS),
     Route("PUT", "/V1/products/{sku}", save_product, _PRODUCTS),
+    # ACL resource not confirmed in Catalog's webapi.xml; it only shows in the sandbox's 401 text.
+    Route("POST", "/V1/products/base-prices", update_base_prices, "Magento_Catalog::catalog"),
     Route("GET", "/V1/configurable-products/{sku}/children", configurable_children, _PRODUCTS),
     Route("GET", "/V1/configurable-products/{sku}/options/all", configurable_options_all, _PRODUCTS),
     Route("GET", "/V1/products/attributes/{attributeCode}", read_attribute, _ATTRIBUTES),

@@ -6,20 +6,25 @@ from typing import Any
 
 from magento_sandbox import api_errors as err
 from magento_sandbox.catalog_routes import get_product
+from magento_sandbox.flat_tables import table_fields
 from magento_sandbox.routing import RequestContext, Route
-from magento_sandbox.search import search
+from magento_sandbox.search import require_criteria, search
 
 _SOURCES = "Magento_InventoryApi::source"
 _STOCKS = "Magento_InventoryApi::stock"
 
 
 def list_sources(ctx: RequestContext) -> Any:
+    # The one list route that works without searchCriteria: SourceRepositoryInterface::getList(
+    # SearchCriteriaInterface $searchCriteria = null), "SearchCriteria is not required because load all
+    # stocks is useful case" (GitHub magento/inventory, InventoryApi/Api/SourceRepositoryInterface.php).
     return search(list(ctx.state.sources.values()), ctx.args)
 
 
 def search_source_items(ctx: RequestContext) -> Any:
+    require_criteria(ctx.args)  # SourceItemRepositoryInterface::getList(SearchCriteriaInterface $searchCriteria)
     items = sorted(ctx.state.source_items.values(), key=lambda i: (i["sku"], i["source_code"]))
-    return search([dict(i) for i in items], ctx.args)
+    return search([dict(i) for i in items], ctx.args, fields=table_fields("inventory_source_item"))
 
 
 def _source_item_errors(ctx: RequestContext, item: dict[str, Any]) -> list[dict[str, Any]]:
@@ -39,6 +44,15 @@ def _source_item_errors(ctx: RequestContext, item: dict[str, Any]) -> list[dict[
 
 
 def save_source_items(ctx: RequestContext) -> Any:
+    """POST /V1/inventory/source-items. A SKU that is not in the catalogue is saved like any other, as in
+    Magento 2.4.8: MSI keys stock by SKU on purpose (magento/inventory#889, "MSI should allow to have SKUs not
+    referring to Catalog"), the validator chain checks only that the SKU is not empty (Inventory/etc/di.xml,
+    SourceItemValidatorChain; Inventory/Model/SourceItem/Validator/SkuValidator.php), and the legacy stock
+    sync skips unknown SKUs (InventoryCatalog's SetDataToLegacyCatalogInventoryAtSourceItemsSavePlugin and
+    SourceItemsSaveSynchronization/SetDataToLegacyCatalogInventory.php). The 200 for an unknown SKU is an open,
+    confirmed issue, magento/magento2#38154, whose fix (magento/inventory#3448, 2026) is not merged. So the
+    connector cannot rely on Magento to catch a wrong SKU.
+    """
     items = ctx.body["sourceItems"]
     if not items:
         raise err.bad_request("Input data is empty")

@@ -5,6 +5,11 @@ order that cannot be invoiced any more becomes `complete` when nothing is left t
 nothing is left to refund or ship. MSI stock follows Magento too: placing an order appends a negative
 reservation, shipping deducts the source quantity and compensates the reservation, and a credit memo
 returns stock only for `return_to_stock` items.
+
+A configurable cart item becomes two order items, as in Magento: the parent (product_type configurable, the
+child's SKU and price, the parent's name and product id, the chosen options) and the child simple beneath it
+(`parent_item_id`, price 0). Documents, stock and quantities are driven by the parent; the child's
+quantities follow it.
 """
 
 from __future__ import annotations
@@ -48,31 +53,21 @@ def place_order(state: SandboxState, cart: Cart, email: str, method: str) -> dic
     if cart.shipping_address is None or not cart.carrier_code or not cart.method_code:
         raise err.bad_request("The shipping method is missing. Select the shipping method and try again.")
     order_id = state.next_id("order")
-    items = []
+    items: list[dict[str, Any]] = []
     for cart_item in cart.items:
-        product = state.products[cart_item["sku"]]
+        parent_sku = cart_item.get("_parent_sku")
+        product = state.products[parent_sku or cart_item["sku"]]
         qty = float(cart_item["qty"])
-        price = float(cart_item["price"])
-        items.append(
-            {
-                "item_id": state.next_id("order_item"),
-                "order_id": order_id,
-                "product_id": product.id,
-                "sku": product.sku,
-                "name": cart_item["name"],
-                "product_type": product.type_id,
-                "qty_ordered": qty,
-                "qty_invoiced": 0.0,
-                "qty_shipped": 0.0,
-                "qty_refunded": 0.0,
-                "qty_canceled": 0.0,
-                "price": price,
-                "base_price": price,
-                "row_total": _money(price * qty),
-                "base_row_total": _money(price * qty),
-                "created_at": now(),
-            }
-        )
+        line = _order_item(state, order_id, product.id, cart_item["sku"], cart_item["name"], product.type_id, qty)
+        _set_price(line, float(cart_item["price"]))
+        items.append(line)
+        if parent_sku:
+            line["product_option"] = cart_item["product_option"]
+            child = state.products[cart_item["sku"]]
+            child_line = _order_item(state, order_id, child.id, child.sku, child.values.get("name"), "simple", qty)
+            child_line["parent_item_id"] = line["item_id"]
+            _set_price(child_line, 0.0)
+            items.append(child_line)
     carrier = (cart.carrier_code, cart.method_code)
     subtotal = _money(sum(i["row_total"] for i in items))
     shipping = _money(shipping_cost(carrier, cart.items))
@@ -104,7 +99,7 @@ def place_order(state: SandboxState, cart: Cart, email: str, method: str) -> dic
         "total_invoiced": 0.0,
         "total_paid": 0.0,
         "total_refunded": 0.0,
-        "total_qty_ordered": sum(i["qty_ordered"] for i in items),
+        "total_qty_ordered": sum(i["qty_ordered"] for i in _lines(items)),
         "shipping_description": f"{CARRIERS[carrier][0]} - {CARRIERS[carrier][1]}",
         "created_at": now(),
         "updated_at": now(),
@@ -130,10 +125,46 @@ def place_order(state: SandboxState, cart: Cart, email: str, method: str) -> dic
         },
     }
     state.orders[order_id] = order
-    for item in items:
+    for item in _lines(items):
         state.reserve(item["sku"], -item["qty_ordered"], "order_placed", order_id)
     cart.active = False
     return order
+
+
+def _order_item(
+    state: SandboxState, order_id: int, product_id: int, sku: str, name: Any, product_type: str, qty: float
+) -> dict[str, Any]:
+    return {
+        "item_id": state.next_id("order_item"),
+        "order_id": order_id,
+        "product_id": product_id,
+        "sku": sku,
+        "name": name,
+        "product_type": product_type,
+        "qty_ordered": qty,
+        "qty_invoiced": 0.0,
+        "qty_shipped": 0.0,
+        "qty_refunded": 0.0,
+        "qty_canceled": 0.0,
+        "created_at": now(),
+    }
+
+
+def _set_price(item: dict[str, Any], price: float) -> None:
+    row_total = _money(price * float(item["qty_ordered"]))
+    item.update(price=price, base_price=price, row_total=row_total, base_row_total=row_total)
+
+
+def _lines(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The items documents, stock and quantities are driven by: all but the children of configurables."""
+    return [i for i in items if i.get("parent_item_id") is None]
+
+
+def _add_qty(order: dict[str, Any], item: dict[str, Any], field: str, qty: float) -> None:
+    """Add to a line's quantity field and to its children's, which follow their parent."""
+    for target in order["items"]:
+        if target is item or target.get("parent_item_id") == item["item_id"]:
+            target[field] += qty
 
 
 def get_order(state: SandboxState, order_id: Any) -> dict[str, Any]:
@@ -202,9 +233,10 @@ def check_state(order: dict[str, Any]) -> None:
 def _selected_items(
     order: dict[str, Any], requested: list[dict[str, Any]], remaining: Any, document: str, too_many: str
 ) -> list[tuple[dict[str, Any], float]]:
-    by_id = {i["item_id"]: i for i in order["items"]}
+    lines = _lines(order["items"])
+    by_id = {i["item_id"]: i for i in lines}
     if not requested:
-        return [(i, remaining(i)) for i in order["items"] if remaining(i) > _EPSILON]
+        return [(i, remaining(i)) for i in lines if remaining(i) > _EPSILON]
     selected = []
     for line in requested:
         item = by_id.get(line["order_item_id"])
@@ -235,7 +267,7 @@ def invoice(state: SandboxState, order: dict[str, Any], body: dict[str, Any]) ->
     subtotal = _money(sum(item["price"] * qty for item, qty in lines))
     grand_total = _money(subtotal + shipping)
     for item, qty in lines:
-        item["qty_invoiced"] += qty
+        _add_qty(order, item, "qty_invoiced", qty)
     order["shipping_invoiced"] = _money(order["shipping_invoiced"] + shipping)
     order["total_invoiced"] = _money(order["total_invoiced"] + grand_total)
     # Offline methods capture offline: the invoice is paid as soon as it exists.
@@ -313,19 +345,7 @@ def ship(state: SandboxState, order: dict[str, Any], body: dict[str, Any]) -> in
             source_item["status"] = 0
         # The source deduction replaces the reservation taken at placement.
         state.reserve(item["sku"], qty, "shipment_created", order["entity_id"])
-        item["qty_shipped"] += qty
-    tracks = [
-        {
-            "entity_id": state.next_id("track"),
-            "order_id": order["entity_id"],
-            "parent_id": shipment_id,
-            "track_number": t["track_number"],
-            "title": t.get("title", ""),
-            "carrier_code": t.get("carrier_code", "custom"),
-            "created_at": now(),
-        }
-        for t in body.get("tracks", [])
-    ]
+        _add_qty(order, item, "qty_shipped", qty)
     state.shipments[shipment_id] = {
         "entity_id": shipment_id,
         "order_id": order["entity_id"],
@@ -333,12 +353,29 @@ def ship(state: SandboxState, order: dict[str, Any], body: dict[str, Any]) -> in
         "total_qty": sum(q for _, q in lines),
         "created_at": now(),
         "items": [_document_item(state, "shipment_item", shipment_id, item, qty) for item, qty in lines],
-        "tracks": tracks,
+        "tracks": [],
         "comments": _document_comment(body, shipment_id),
         "extension_attributes": {"source_code": source_code},
     }
+    shipment = state.shipments[shipment_id]
+    shipment["tracks"] = [new_track(state, shipment, t) for t in body.get("tracks", [])]
     check_state(order)
     return shipment_id
+
+
+def new_track(state: SandboxState, shipment: dict[str, Any], track: dict[str, Any]) -> dict[str, Any]:
+    record = {
+        "entity_id": state.next_id("track"),
+        "order_id": shipment["order_id"],
+        "parent_id": shipment["entity_id"],
+        "track_number": track["track_number"],
+        "title": track.get("title", ""),
+        "carrier_code": track.get("carrier_code", "custom"),
+        "created_at": now(),
+    }
+    if track.get("description"):
+        record["description"] = track["description"]
+    return record
 
 
 def refund(state: SandboxState, order: dict[str, Any], body: dict[str, Any]) -> int:
@@ -370,7 +407,7 @@ def refund(state: SandboxState, order: dict[str, Any], body: dict[str, Any]) -> 
     memo_id = state.next_id("creditmemo")
     for item, qty in lines:
         unshipped_before = _to_ship(item)
-        item["qty_refunded"] += qty
+        _add_qty(order, item, "qty_refunded", qty)
         if item["item_id"] in return_to_stock:
             released = min(qty, max(unshipped_before, 0.0))
             if released > 0:
@@ -406,9 +443,9 @@ def refund(state: SandboxState, order: dict[str, Any], body: dict[str, Any]) -> 
 def cancel(state: SandboxState, order: dict[str, Any]) -> bool:
     if not can_cancel(order):
         return False
-    for item in order["items"]:
+    for item in _lines(order["items"]):
         remaining = _to_invoice(item)
-        item["qty_canceled"] += remaining
+        _add_qty(order, item, "qty_canceled", remaining)
         if remaining > 0:
             state.reserve(item["sku"], remaining, "order_canceled", order["entity_id"])
     set_state(order, "canceled")

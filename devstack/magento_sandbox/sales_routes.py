@@ -6,15 +6,22 @@ from typing import Any
 
 from magento_sandbox import api_errors as err
 from magento_sandbox import orders
+from magento_sandbox.flat_tables import table_fields
 from magento_sandbox.routing import RequestContext, Route
-from magento_sandbox.search import search
+from magento_sandbox.search import require_criteria, search
 from magento_sandbox.state import now
 
 _SALES = "Magento_Sales::sales"
 
 
+def _search_table(ctx: RequestContext, records: list[dict[str, Any]], table: str) -> Any:
+    # The sales repositories' getList(SearchCriteria $searchCriteria) take no default value.
+    require_criteria(ctx.args)
+    return search(records, ctx.args, fields=table_fields(table))
+
+
 def search_orders(ctx: RequestContext) -> Any:
-    return search(list(ctx.state.orders.values()), ctx.args)
+    return _search_table(ctx, list(ctx.state.orders.values()), "sales_order")
 
 
 def read_order(ctx: RequestContext) -> Any:
@@ -66,11 +73,11 @@ def refund_order(ctx: RequestContext) -> Any:
 
 
 def search_invoices(ctx: RequestContext) -> Any:
-    return search(list(ctx.state.invoices.values()), ctx.args)
+    return _search_table(ctx, list(ctx.state.invoices.values()), "sales_invoice")
 
 
 def search_shipments(ctx: RequestContext) -> Any:
-    return search(list(ctx.state.shipments.values()), ctx.args)
+    return _search_table(ctx, list(ctx.state.shipments.values()), "sales_shipment")
 
 
 def read_shipment(ctx: RequestContext) -> Any:
@@ -80,8 +87,29 @@ def read_shipment(ctx: RequestContext) -> Any:
     return shipment
 
 
+def add_track(ctx: RequestContext) -> Any:
+    """POST /V1/shipment/track: a track for an existing shipment of the given order; answers the saved track.
+
+    Magento's TrackRepository::save looks the shipment up by order_id and parent_id together and refuses a
+    mismatch, or a track its validator rejects (no track_number or carrier_code), with one CouldNotSave
+    message (GitHub magento/magento2, app/code/Magento/Sales/Model/Order/Shipment/TrackRepository.php).
+    """
+    entity = ctx.body["entity"]
+    shipment = ctx.state.shipments.get(entity.get("parent_id"))
+    if (
+        shipment is None
+        or shipment["order_id"] != entity.get("order_id")
+        or not entity.get("track_number")
+        or not entity.get("carrier_code")
+    ):
+        raise err.bad_request("Could not save the shipment tracking.")
+    track = orders.new_track(ctx.state, shipment, entity)
+    shipment["tracks"].append(track)
+    return track
+
+
 def search_credit_memos(ctx: RequestContext) -> Any:
-    return search(list(ctx.state.credit_memos.values()), ctx.args)
+    return _search_table(ctx, list(ctx.state.credit_memos.values()), "sales_creditmemo")
 
 
 def read_credit_memo(ctx: RequestContext) -> Any:
@@ -104,6 +132,7 @@ ROUTES = [
     Route("GET", "/V1/invoices", search_invoices, _SALES),
     Route("GET", "/V1/shipments", search_shipments, _SALES),
     Route("GET", "/V1/shipment/{id}", read_shipment, _SALES),
+    Route("POST", "/V1/shipment/track", add_track, "Magento_Sales::ship"),
     Route("GET", "/V1/creditmemos", search_credit_memos, _SALES),
     Route("GET", "/V1/creditmemo/{id}", read_credit_memo, _SALES),
 ]

@@ -6,6 +6,10 @@ JSON-Schema with two deliberate changes, because the published schema is not wha
 (see schema/README.md): unknown keys are rejected everywhere (Magento's deserializer has no setter for
 them), and `required` is kept only at the top level of a body (nested lists come from PHP docblocks, not
 the server).
+
+Two entry points: `validate_body` checks JSON types exactly (the connector's contract: send what the data
+interfaces declare), `deserialize_body` first casts scalars the way Magento's ServiceInputProcessor does
+(see php_types) and answers the casted body (the sandbox).
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from urllib.parse import unquote
 
 import yaml
 from jsonschema import Draft4Validator
+
+from magento_sandbox.php_types import PHP_TYPES, UncastableValue, cast_scalar
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "admin-schema-2.4.8.yaml"
 # Free-form by design in Magento (arbitrary nested arrays); everything else is a typed data interface.
@@ -44,6 +50,8 @@ class BodyProblem:
     php_class: str = ""
     expected_type: str = ""
     value: Any = None
+    # Properties of nested data objects on the way to the field; Magento names each in its message.
+    within: tuple[str, ...] = ()
 
 
 @cache
@@ -156,16 +164,21 @@ def match_path(raw_path: str) -> list[tuple[Operation, dict[str, str]]]:
 
 
 @cache
-def body_validator(method: str, path_template: str) -> Draft4Validator:
+def _body_schema(method: str, path_template: str) -> dict[str, Any]:
     op = operation_for(method, path_template)
     if op is None:
         raise KeyError(f"{method} {path_template} is not in the Magento 2.4.8 admin schema")
     if op.body_schema is None:
         raise KeyError(f"{method} {path_template} takes no request body")
-    top = _strictify(copy.deepcopy(op.body_schema), keep_required=True)
+    top: dict[str, Any] = _strictify(copy.deepcopy(op.body_schema), keep_required=True)
     top[_PHP_CLASS_KEY] = f"{op.operation_id}Body"
     top["definitions"] = _strict_definitions()
-    return Draft4Validator(top)
+    return top
+
+
+@cache
+def body_validator(method: str, path_template: str) -> Draft4Validator:
+    return Draft4Validator(_body_schema(method, path_template))
 
 
 def validate_body(method: str, path_template: str, body: Any) -> list[BodyProblem]:
@@ -193,3 +206,66 @@ def validate_body(method: str, path_template: str, body: Any) -> list[BodyProble
 
 def _join(location: str, key: str) -> str:
     return f"{location}.{key}" if location else key
+
+
+def deserialize_body(method: str, path_template: str, body: Any) -> tuple[Any, list[BodyProblem]]:
+    """The body with its scalars cast as Magento casts them, and every problem Magento would report.
+
+    Type problems carry the PHP type and the data-object properties they sit in (`within`), because Magento
+    words them 'Error occurred during "<property>" processing. The "x" value's type is invalid...', once per
+    nested object (ServiceInputProcessor::_createFromArray); the top-level parameter itself is not named.
+    """
+    top = _body_schema(method, path_template)
+    cast_problems: list[BodyProblem] = []
+    casted = _cast(top, body, (), (), cast_problems)
+    reported = {p.field for p in cast_problems}
+    shape_problems = [p for p in validate_body(method, path_template, casted) if p.field not in reported]
+    problems = shape_problems + cast_problems
+    order = {"unknown_property": 0, "missing": 1, "type": 2}
+    problems.sort(key=lambda p: order[p.kind])
+    return casted, problems
+
+
+def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/definitions/"):
+        resolved: dict[str, Any] = _strict_definitions()[ref.removeprefix("#/definitions/")]
+        return resolved
+    return schema
+
+
+def _cast(
+    schema: dict[str, Any],
+    value: Any,
+    path: tuple[str, ...],
+    within: tuple[str, ...],
+    problems: list[BodyProblem],
+) -> Any:
+    schema = _resolve(schema)
+    kind = schema.get("type")
+    location = ".".join(path)
+    if kind == "object" and isinstance(value, dict):
+        properties = schema.get("properties", {})
+        # The top level holds the service method's parameters, which Magento does not name in messages.
+        return {
+            key: _cast(properties[key], item, (*path, key), (*within, key) if path else within, problems)
+            if key in properties
+            else item
+            for key, item in value.items()
+        }
+    if kind == "array" and isinstance(value, list):
+        items = _resolve(schema.get("items", {}))
+        return [_cast(items, item, (*path, str(i)), within, problems) for i, item in enumerate(value)]
+    if kind in PHP_TYPES:
+        try:
+            return cast_scalar(value, str(kind))
+        except UncastableValue as exc:
+            problems.append(BodyProblem("type", location, "", PHP_TYPES[str(kind)], exc.shown, within))
+            return value
+    if kind == "array" and value is not None and not isinstance(value, list):
+        item_type = _resolve(schema.get("items", {})).get("type")
+        if item_type in PHP_TYPES:
+            # processSimpleAndAnyType: a scalar for a scalar array is refused, named by its PHP gettype().
+            shown = {bool: "boolean", int: "integer", float: "double", str: "string"}.get(type(value), "array")
+            problems.append(BodyProblem("type", location, "", f"{PHP_TYPES[str(item_type)]}[]", shown, within))
+    return value

@@ -1,7 +1,11 @@
 """Magento's searchCriteria semantics over in-memory records, and `fields=` partial responses.
 
-Filters in a group are ORed, groups are ANDed; without pageSize every match is returned; a currentPage
-past the end answers the last page again (Magento clamps the page), so clients must stop on total_count.
+Filters in a group are ORed, groups are ANDed; without pageSize every match is returned (Magento sets a
+default page size only when the admin turns input limits on: Webapi/Validator/IOLimit/DefaultPageSizeSetter);
+a currentPage past the end answers the last page again (Magento clamps the page), so clients must stop on
+total_count. A list route whose service method takes a non-optional SearchCriteriaInterface refuses a request
+without the parameter (`require_criteria`), and a route can refuse filter or sort fields its storage lacks
+(`FieldPolicy`, see search_fields).
 """
 
 from __future__ import annotations
@@ -9,9 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol
 
-from magento_sandbox.api_errors import bad_request
+from magento_sandbox.api_errors import bad_request, required
+from magento_sandbox.php_types import UncastableValue, cast_scalar, type_error_message
 
 CONDITIONS = frozenset(
     {"eq", "neq", "gt", "gteq", "lt", "lteq", "moreq", "finset", "nfinset", "in", "nin"}
@@ -19,6 +24,16 @@ CONDITIONS = frozenset(
 )
 _KEY = re.compile(r"\[([^\]]*)\]")
 FieldGetter = Callable[[Mapping[str, Any], str], Any]
+# Magento's ServiceInputProcessor::process accepts the parameter under its name or in snake_case.
+_ROOTS = ("searchCriteria", "search_criteria")
+
+
+class FieldPolicy(Protocol):
+    """Raises Magento's error for a filter or sort field the route's storage does not have."""
+
+    def check_filter(self, field: str) -> None: ...
+
+    def check_sort(self, field: str) -> None: ...
 
 
 # Keys Magento's SearchCriteria, FilterGroup, Filter and SortOrder objects have setters for.
@@ -35,12 +50,30 @@ def _camel(part: str) -> str:
     return head + "".join(word[:1].upper() + word[1:] for word in rest)
 
 
-def nested_query(args: Sequence[tuple[str, str]], root: str = "searchCriteria") -> dict[str, Any]:
+def _criteria_root(args: Sequence[tuple[str, str]]) -> str | None:
+    for root in _ROOTS:
+        if any(key == root or key.startswith(root + "[") for key, _ in args):
+            return root
+    return None
+
+
+def require_criteria(args: Sequence[tuple[str, str]]) -> None:
+    """Refuse a list call without searchCriteria, for service methods whose parameter is not optional.
+
+    ServiceInputProcessor::process reports a missing parameter without a default value as required; an empty
+    `searchCriteria=` is set (PHP's isset) and means "no criteria".
+    """
+    if _criteria_root(args) is None:
+        raise required("searchCriteria")
+
+
+def nested_query(args: Sequence[tuple[str, str]]) -> dict[str, Any]:
     """`searchCriteria[filter_groups][0][filters][0][field]=x` pairs -> nested dicts with camelCase keys.
 
     Magento maps snake_case and camelCase keys to the same setters (the docs use filter_groups, Adobe's
     schema filterGroups), and refuses keys without a setter, as it does for bodies.
     """
+    root = _criteria_root(args) or _ROOTS[0]
     tree: dict[str, Any] = {}
     for key, value in args:
         if not key.startswith(root + "["):
@@ -72,12 +105,13 @@ def _check_criteria_keys(parts: list[str]) -> None:
 
 def _as_int(value: Any, name: str) -> int:
     try:
-        return int(value)
-    except (TypeError, ValueError) as exc:
+        cast = cast_scalar(value, "integer")
+    except UncastableValue as exc:
+        # Rendered like a body field of a data object (see app._body_error).
         raise bad_request(
-            'The "%value" value\'s type is invalid. The "%type" type was expected. Verify and try again.',
-            {"value": value, "type": "int"},
+            f'Error occurred during "{name}" processing. ' + type_error_message(exc.shown, "int")
         ) from exc
+    return int(cast) if cast is not None else 0
 
 
 def _ordered(node: Any) -> list[Any]:
@@ -110,7 +144,17 @@ def _like(value: Any, pattern: str) -> bool:
     return re.fullmatch(regex, str(value), re.IGNORECASE | re.DOTALL) is not None
 
 
+_NEGATIVE_CONDITIONS = frozenset({"neq", "nin", "nlike", "nfinset"})
+
+
 def matches(value: Any, condition: str, expected: str) -> bool:
+    if isinstance(value, list | tuple | set):
+        # A multi-valued field (a product's category ids): a positive condition needs one match, a negative
+        # one needs every value to pass.
+        if not value:
+            return matches(None, condition, expected)
+        combine = all if condition in _NEGATIVE_CONDITIONS else any
+        return combine(matches(v, condition, expected) for v in value)
     if condition == "null":
         return value in (None, "")
     if condition == "notnull":
@@ -146,6 +190,7 @@ def search(
     records: Sequence[Mapping[str, Any]],
     args: Sequence[tuple[str, str]],
     getter: FieldGetter = default_getter,
+    fields: FieldPolicy | None = None,
 ) -> dict[str, Any]:
     """Filter, sort and page `records`; returns Magento's `{items, search_criteria, total_count}`."""
     criteria = nested_query(args)
@@ -163,6 +208,8 @@ def search(
                     'Invalid value of "%value" provided for the %fieldName field.',
                     {"value": condition, "fieldName": "condition_type"},
                 )
+            if fields is not None:
+                fields.check_filter(str(field))
             filters.append((field, condition, str(flt.get("value", ""))))
         if not filters:
             continue
@@ -174,6 +221,8 @@ def search(
         direction = str(order.get("direction") or "ASC").upper()
         if not field:
             continue
+        if fields is not None:
+            fields.check_sort(str(field))
         selected.sort(key=_sorter(getter, str(field)), reverse=direction == "DESC")
         sort_echo.insert(0, {"field": field, "direction": direction})
     total = len(selected)

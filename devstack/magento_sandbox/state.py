@@ -13,6 +13,7 @@ from typing import Any
 
 DEFAULT_STORE_CODE = "default"
 STORE_CODES = frozenset({"default", "all"})
+STORE_IDS = (0, 1)  # admin (global values) and the default store view
 DEFAULT_STOCK_ID = 1
 # Fields of the product interface itself; everything else is a custom attribute.
 MAIN_PRODUCT_FIELDS = ("name", "price", "status", "visibility", "weight")

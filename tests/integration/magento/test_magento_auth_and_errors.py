@@ -8,13 +8,13 @@ import hmac
 import json
 import secrets
 import time
-from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
 import requests
 
 from magento_sandbox import Fault, MagentoSandbox
+from tests.integration.magento.support import signed
 from tts_connector.errors import AuthenticationError, NotFoundError, TransientError
 from tts_connector.magento import (
     Address,
@@ -27,19 +27,6 @@ from tts_connector.magento.auth import authorization_header
 from tts_connector.retry import RetryPolicy
 
 pytestmark = pytest.mark.integration
-
-
-def _signed(sandbox: MagentoSandbox, method: Any, path: str, body: Any = None) -> requests.Response:
-    config = sandbox.config
-    credentials = OAuthCredentials(
-        consumer_key=config.consumer_key,
-        consumer_secret=config.consumer_secret,
-        access_token=config.access_token,
-        access_token_secret=config.access_token_secret,
-    )
-    url = sandbox.base_url + path
-    headers = {"Authorization": authorization_header(credentials, method, url), "Content-Type": "application/json"}
-    return requests.request(method, url, headers=headers, data=json.dumps(body) if body else None, timeout=5)
 
 
 def test_bad_oauth_signature_is_refused(sandbox: MagentoSandbox) -> None:
@@ -135,9 +122,9 @@ def test_anonymous_callers_reach_guest_carts_only(sandbox: MagentoSandbox) -> No
 
 
 def test_unknown_body_keys_are_refused_like_magento(sandbox: MagentoSandbox) -> None:
-    cart = _signed(sandbox, "POST", "/rest/default/V1/guest-carts").json()
+    cart = signed(sandbox, "POST", "/rest/default/V1/guest-carts").json()
 
-    response = _signed(
+    response = signed(
         sandbox,
         "POST",
         f"/rest/default/V1/guest-carts/{cart}/items",
@@ -152,14 +139,16 @@ def test_unknown_body_keys_are_refused_like_magento(sandbox: MagentoSandbox) -> 
 
 
 def test_wrong_types_and_missing_top_level_fields_are_refused(sandbox: MagentoSandbox) -> None:
-    wrong_type = _signed(
-        sandbox, "POST", "/rest/default/V1/order/1/ship", {"items": [{"order_item_id": "x", "qty": 1}]}
-    )
-    unknown_top_level = _signed(sandbox, "POST", "/rest/default/V1/inventory/source-items", {"items": []})
-    missing = _signed(sandbox, "PUT", "/rest/all/V1/products/BAG-TOTE", {"saveOptions": True})
+    wrong_type = signed(sandbox, "POST", "/rest/default/V1/order/1/ship", {"items": [{"order_item_id": "x", "qty": 1}]})
+    unknown_top_level = signed(sandbox, "POST", "/rest/default/V1/inventory/source-items", {"items": []})
+    missing = signed(sandbox, "PUT", "/rest/all/V1/products/BAG-TOTE", {"saveOptions": True})
 
     assert wrong_type.status_code == 400
-    assert wrong_type.json()["parameters"] == {"value": "x", "type": "integer"}
+    # Rendered by Magento, no parameters, and named after the property of the nested data object.
+    assert wrong_type.json() == {
+        "message": 'Error occurred during "order_item_id" processing. The "x" value\'s type is invalid. '
+        'The "int" type was expected. Verify and try again.'
+    }
     assert unknown_top_level.status_code == 400
     assert unknown_top_level.json()["parameters"] == ["Items", "PostV1InventorySourceitemsBody"]
     assert missing.status_code == 400
@@ -180,9 +169,9 @@ def test_bodies_need_a_json_content_type(sandbox: MagentoSandbox) -> None:
 
 
 def test_unknown_routes_and_methods(sandbox: MagentoSandbox) -> None:
-    unknown = _signed(sandbox, "GET", "/rest/default/V1/no-such-thing")
-    wrong_method = _signed(sandbox, "DELETE", "/rest/default/V1/orders")
-    not_in_sandbox = _signed(sandbox, "GET", "/rest/default/V1/customers/1")
+    unknown = signed(sandbox, "GET", "/rest/default/V1/no-such-thing")
+    wrong_method = signed(sandbox, "DELETE", "/rest/default/V1/orders")
+    not_in_sandbox = signed(sandbox, "GET", "/rest/default/V1/customers/1")
 
     assert (unknown.status_code, unknown.json()) == (404, {"message": "Request does not match any route."})
     assert wrong_method.status_code == 404

@@ -1,4 +1,4 @@
-"""Settings stay consistent: each merchant setting has a local variable and a README row; the layer and project agree."""
+"""Settings stay consistent: a local variable and a README row per merchant setting; layer and project agree."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def _template_parameters() -> set[str]:
         pass
 
     Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-    template = yaml.load((ROOT / "template.yaml").read_text(), Loader=Loader)  # noqa: S506 - safe subclass
+    template = yaml.load((ROOT / "template.yaml").read_text(), Loader=Loader)
     return set(template["Parameters"])
 
 

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from magento_sandbox.schema_validation import match_path, operation_for, validate_body
-from tts_connector.magento import Address, ItemQty, MagentoClient, Refund, SourceItem, Track
+from tts_connector.magento import Address, BasePrice, ItemQty, MagentoClient, Refund, SourceItem, Track
 from tts_connector.magento.endpoints import all_endpoints
 from tts_connector.magento.transport import TransportResponse
 
@@ -60,8 +60,10 @@ def _canned(request: Any) -> TransportResponse:
         return _ok("id_501")
     if path.endswith("/attribute-sets/attributes") or path.endswith(("/invoice", "/ship", "/refund")):
         return _ok(31)
-    if path.endswith("/payment-information"):
+    if path.endswith(("/payment-information", "/order")):
         return _ok(12)
+    if path.endswith("/base-prices"):
+        return _ok([])
     if path.endswith(("/comments", "/cancel")):
         return _ok(True)
     if path.endswith("/source-items"):
@@ -85,6 +87,9 @@ OPERATIONS: dict[str, Operation] = {
         "tiktok_shop_synced", "TikTok Shop Synced", frontend_input="boolean", in_grid=True
     ),
     "add attribute option": lambda c: c.catalog.add_attribute_option("brand", "Contoso"),
+    "base prices": lambda c: c.catalog.update_base_prices(
+        [BasePrice("WB/01 750ml", 14.5), BasePrice("BAG-TOTE", 39.0, store_id=1)]
+    ),
     "assign attribute to set": lambda c: c.catalog.assign_attribute_to_set(
         "tiktok_product_id", attribute_set_id=4, attribute_group_id=7
     ),
@@ -93,6 +98,9 @@ OPERATIONS: dict[str, Operation] = {
     ),
     "create guest cart": lambda c: c.checkout.create_guest_cart(),
     "add cart item": lambda c: c.checkout.add_item("5f1c0e2b9d8a4c7e8b6a5d4c3b2a1f0e", "MS-TEE-M-BLA", 2),
+    "add configurable cart item": lambda c: c.checkout.add_item(
+        "5f1c0e2b9d8a4c7e8b6a5d4c3b2a1f0e", "MS-TEE", 1, configurable_options={"93": 49, "144": 168}
+    ),
     "shipping information": lambda c: c.checkout.set_shipping_information(
         "5f1c", SHIPPING, BILLING_NO_REGION, carrier_code="flatrate", method_code="flatrate"
     ),
@@ -102,6 +110,7 @@ OPERATIONS: dict[str, Operation] = {
     "place order without billing": lambda c: c.checkout.place_order(
         "5f1c", email="buyer@example.com", payment_method="banktransfer"
     ),
+    "place cart order": lambda c: c.checkout.place_cart_order("5f1c", payment_method="checkmo"),
     "set ext_order_id": lambda c: c.sales.set_ext_order_id(ORDER, "577000112233445566"),
     "order comment": lambda c: c.sales.add_comment(12, "TikTok order 5770001", status="pending"),
     "cancel order": lambda c: c.sales.cancel(12),
@@ -115,6 +124,7 @@ OPERATIONS: dict[str, Operation] = {
         notify=True,
         source_code="default",
     ),
+    "add shipment track": lambda c: c.sales.add_track(12, 31, Track("1Z999AA10123456784", "UPS", "ups")),
     "full refund": lambda c: c.sales.refund(12, Refund()),
     "refund with everything": lambda c: c.sales.refund(
         12,

@@ -21,6 +21,8 @@ def test_positional_and_named_placeholders_are_filled() -> None:
         == "The consumer isn't authorized to access Magento_Catalog::products."
     )
     assert interpolate("%1 and %2 and %10", ["a", "b"]) == "a and b and %10"
+    # The price APIs answer named placeholders with a plain list.
+    assert interpolate("Invalid attribute %fieldName = %fieldValue.", ["SKU", "X"]) == "Invalid attribute SKU = X."
 
 
 def test_errors_list_and_fatal_shapes_are_parsed() -> None:

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from magento_sandbox.api_errors import MagentoApiError
-from magento_sandbox.search import apply_fields, parse_fields, search
+from magento_sandbox.search import apply_fields, parse_fields, require_criteria, search
+from magento_sandbox.search_fields import FlatTableFields
 
 RECORDS = [
     {"id": 1, "sku": "TEE-S", "price": 25, "color": "49", "tags": "a,b", "ext": None},
@@ -118,3 +119,32 @@ def test_search_criteria_keys_without_a_setter_are_refused() -> None:
     with pytest.raises(MagentoApiError) as caught:
         search(RECORDS, [("searchCriteria[filter_group][0][filters][0][field]", "sku")])
     assert caught.value.parameters == ["FilterGroup", "Magento\\Framework\\Api\\SearchCriteriaInterface"]
+
+
+def test_multi_valued_fields_match_any_value_and_negations_need_all() -> None:
+    records = [{"id": 1, "cats": ["3", "5"]}, {"id": 2, "cats": ["7"]}, {"id": 3, "cats": []}]
+
+    assert _ids(search(records, _query([("cats", "5", "eq")]))) == [1]
+    assert _ids(search(records, _query([("cats", "5,7", "in")]))) == [1, 2]
+    assert _ids(search(records, _query([("cats", "5", "neq")]))) == [2, 3]
+    assert _ids(search(records, _query([("cats", "", "null")]))) == [3]
+
+
+def test_criteria_are_required_only_when_asked_for_and_an_empty_value_counts() -> None:
+    with pytest.raises(MagentoApiError) as caught:
+        require_criteria([("fields", "items[sku]")])
+    assert caught.value.parameters == {"fieldName": "searchCriteria"}
+    require_criteria([("searchCriteria", "")])
+    require_criteria([("search_criteria[page_size]", "5")])
+
+
+def test_a_field_policy_refuses_unknown_filter_and_sort_fields() -> None:
+    table = FlatTableFields("sales_order", frozenset({"sku", "price"}))
+
+    with pytest.raises(MagentoApiError) as filtered:
+        search(RECORDS, _query([("skuu", "MUG", "eq")]), fields=table)
+    with pytest.raises(MagentoApiError) as sorted_:
+        search(RECORDS, [("searchCriteria[sortOrders][0][field]", "id")], fields=table)
+    assert filtered.value.parameters == ["skuu", "where clause", "sales_order"]
+    assert sorted_.value.parameters == ["id", "order clause", "sales_order"]
+    assert _ids(search(RECORDS, _query([("sku", "MUG", "eq")]), fields=table)) == [3]

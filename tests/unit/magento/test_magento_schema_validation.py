@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from magento_sandbox.schema_validation import match_path, php_class_for, validate_body
+import pytest
+
+from magento_sandbox.php_types import UncastableValue, cast_scalar
+from magento_sandbox.schema_validation import deserialize_body, match_path, php_class_for, validate_body
 
 
 def test_unknown_keys_are_refused_at_any_depth_with_the_php_class() -> None:
@@ -48,3 +51,50 @@ def test_php_class_names_follow_magento_namespaces() -> None:
         php_class_for("inventory-api-data-source-item-interface")
         == "Magento\\InventoryApi\\Api\\Data\\SourceItemInterface"
     )
+
+
+def test_magento_casts_scalars_before_checking_them() -> None:
+    body = {"sourceItems": [{"sku": 4711, "source_code": "default", "quantity": "40", "status": "1"}]}
+
+    casted, problems = deserialize_body("POST", "/V1/inventory/source-items", body)
+
+    assert problems == []
+    assert casted == {"sourceItems": [{"sku": "4711", "source_code": "default", "quantity": 40.0, "status": 1}]}
+
+
+def test_uncastable_values_name_the_data_object_properties_they_sit_in() -> None:
+    body = {"entity": {"entity_id": "x", "items": [{"qty_ordered": "many"}]}}
+
+    _, problems = deserialize_body("POST", "/V1/orders", body)
+
+    assert [(p.field, p.expected_type, p.value, p.within) for p in problems] == [
+        ("entity.entity_id", "int", "x", ("entity_id",)),
+        ("entity.items.0.qty_ordered", "float", "many", ("items", "qty_ordered")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "json_type", "expected"),
+    [
+        ("4", "integer", 4),
+        (" 12 ", "integer", 12),
+        ("1e3", "integer", 1000),
+        (19.5, "integer", 19),
+        ("19.5", "number", 19.5),
+        (5, "string", "5"),
+        (2.0, "string", "2"),
+        (True, "string", "1"),
+        ("yes", "boolean", True),
+        ("no", "boolean", False),
+        (None, "integer", None),
+    ],
+)
+def test_php_casts(value: object, json_type: str, expected: object) -> None:
+    assert cast_scalar(value, json_type) == expected
+
+
+@pytest.mark.parametrize(("value", "shown"), [("abc", "abc"), ("", ""), ("0x1A", "0x1A"), (True, "1"), ([1], "array")])
+def test_values_php_will_not_cast_to_a_number(value: object, shown: str) -> None:
+    with pytest.raises(UncastableValue) as caught:
+        cast_scalar(value, "integer")
+    assert caught.value.shown == shown

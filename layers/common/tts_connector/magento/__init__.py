@@ -8,11 +8,20 @@ from tts_connector.magento.credentials import (
     credentials_from_mapping,
 )
 from tts_connector.magento.errors import OutcomeUnknownError
-from tts_connector.magento.models import Address, ItemQty, Refund, SourceItem, Track
+from tts_connector.magento.models import (
+    Address,
+    BasePrice,
+    ItemQty,
+    PriceUpdateFailure,
+    Refund,
+    SourceItem,
+    Track,
+)
 from tts_connector.magento.search_criteria import Filter, SearchCriteria, SearchResult
 
 __all__ = [
     "Address",
+    "BasePrice",
     "BearerCredentials",
     "Filter",
     "ItemQty",
@@ -20,6 +29,7 @@ __all__ = [
     "MagentoCredentials",
     "OAuthCredentials",
     "OutcomeUnknownError",
+    "PriceUpdateFailure",
     "Refund",
     "SearchCriteria",
     "SearchResult",

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tts_connector.errors import NotFoundError
 from tts_connector.magento import endpoints as ep
+from tts_connector.magento.models import BasePrice, PriceUpdateFailure
 from tts_connector.magento.search_criteria import SearchCriteria, SearchResult, iterate_all
 
 if TYPE_CHECKING:
     from tts_connector.magento.client import MagentoClient
 
 DEFAULT_ATTRIBUTE_SET_ID = 4  # Magento's "Default" product attribute set
+# Rows per price update call; like source items, big batches make one slow call.
+PRICE_BATCH_SIZE = 200
 
 
 class CatalogApi:
@@ -46,6 +49,18 @@ class CatalogApi:
         }
         endpoint = ep.PRODUCT_UPDATE_STORE_VIEW if store_view else ep.PRODUCT_UPDATE
         return dict(self._client.call(endpoint, {"sku": sku}, body=body))
+
+    def update_base_prices(self, prices: Sequence[BasePrice]) -> list[PriceUpdateFailure]:
+        """Set base prices; returns the rows Magento refused (unknown SKU, negative price, unknown store).
+
+        Magento saves the valid rows and answers 200 with the failures, so an empty list means all saved.
+        """
+        failures: list[PriceUpdateFailure] = []
+        for start in range(0, len(prices), PRICE_BATCH_SIZE):
+            batch = prices[start : start + PRICE_BATCH_SIZE]
+            answer = self._client.call(ep.PRODUCT_BASE_PRICES, body={"prices": [p.to_magento() for p in batch]})
+            failures.extend(PriceUpdateFailure.from_magento(item) for item in answer or [])
+        return failures
 
     def configurable_children(self, sku: str) -> list[dict[str, Any]]:
         return list(self._client.call(ep.CONFIGURABLE_CHILDREN, {"sku": sku}) or [])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tts_connector.magento import endpoints as ep
@@ -20,9 +20,19 @@ class CheckoutApi:
         """A new guest cart in the configured store view; returns its masked id."""
         return str(self._client.call(ep.GUEST_CART_CREATE))
 
-    def add_item(self, cart_id: str, sku: str, qty: float) -> dict[str, Any]:
-        body = {"cartItem": {"sku": sku, "qty": qty, "quote_id": cart_id}}
-        return dict(self._client.call(ep.GUEST_CART_ADD_ITEM, {"cartId": cart_id}, body=body))
+    def add_item(
+        self, cart_id: str, sku: str, qty: float, *, configurable_options: Mapping[str, int] | None = None
+    ) -> dict[str, Any]:
+        """Add a product; for a configurable parent pass `configurable_options` {attribute id: option id}.
+
+        Magento then adds the matching child (its price and stock) under the parent; the answer's sku is the
+        child's.
+        """
+        item: dict[str, Any] = {"sku": sku, "qty": qty, "quote_id": cart_id}
+        if configurable_options:
+            options = [{"option_id": str(k), "option_value": int(v)} for k, v in configurable_options.items()]
+            item["product_option"] = {"extension_attributes": {"configurable_item_options": options}}
+        return dict(self._client.call(ep.GUEST_CART_ADD_ITEM, {"cartId": cart_id}, body={"cartItem": item}))
 
     def set_shipping_information(
         self, cart_id: str, shipping: Address, billing: Address, *, carrier_code: str, method_code: str
@@ -43,6 +53,14 @@ class CheckoutApi:
         if billing is not None:
             body["billingAddress"] = billing.to_magento()
         return int(self._client.call(ep.GUEST_CART_PLACE_ORDER, {"cartId": cart_id}, body=body))
+
+    def place_cart_order(self, cart_id: str, *, payment_method: str) -> int:
+        """Place the order with PUT .../order: the email comes from the cart's billing address.
+
+        Returns the order entity_id. Never retried blindly.
+        """
+        body = {"paymentMethod": {"method": payment_method}}
+        return int(self._client.call(ep.GUEST_CART_ORDER, {"cartId": cart_id}, body=body))
 
     def place_guest_order(
         self,

@@ -44,6 +44,8 @@ PRODUCT_GET = _get("/V1/products/{sku}")
 PRODUCT_GET_GLOBAL = Endpoint("GET", "/V1/products/{sku}", retry_safe=True, scope="all")
 PRODUCT_UPDATE = Endpoint("PUT", "/V1/products/{sku}", retry_safe=True, scope="all")
 PRODUCT_UPDATE_STORE_VIEW = Endpoint("PUT", "/V1/products/{sku}", retry_safe=True)
+# Sets prices to given values, so a repeat lands on the same state.
+PRODUCT_BASE_PRICES = Endpoint("POST", "/V1/products/base-prices", retry_safe=True, scope="all")
 CONFIGURABLE_CHILDREN = _get("/V1/configurable-products/{sku}/children")
 CONFIGURABLE_OPTIONS = _get("/V1/configurable-products/{sku}/options/all")
 ATTRIBUTE_GET = _get("/V1/products/attributes/{attributeCode}")
@@ -68,6 +70,7 @@ GUEST_CART_CREATE = Endpoint("POST", "/V1/guest-carts", retry_safe=True)  # a re
 GUEST_CART_ADD_ITEM = Endpoint("POST", "/V1/guest-carts/{cartId}/items", retry_safe=False)  # would add qty twice
 GUEST_CART_SHIPPING = Endpoint("POST", "/V1/guest-carts/{cartId}/shipping-information", retry_safe=True)
 GUEST_CART_PLACE_ORDER = Endpoint("POST", "/V1/guest-carts/{cartId}/payment-information", retry_safe=False)
+GUEST_CART_ORDER = Endpoint("PUT", "/V1/guest-carts/{cartId}/order", retry_safe=False)  # places an order
 
 # Sales
 ORDERS_SEARCH = _get("/V1/orders")
@@ -82,6 +85,7 @@ ORDER_REFUND = Endpoint("POST", "/V1/order/{orderId}/refund", retry_safe=False)
 INVOICES_SEARCH = _get("/V1/invoices")
 SHIPMENTS_SEARCH = _get("/V1/shipments")
 SHIPMENT_GET = _get("/V1/shipment/{id}")
+SHIPMENT_TRACK_ADD = Endpoint("POST", "/V1/shipment/track", retry_safe=False)  # a repeat adds the track twice
 CREDIT_MEMOS_SEARCH = _get("/V1/creditmemos")
 CREDIT_MEMO_GET = _get("/V1/creditmemo/{id}")
 

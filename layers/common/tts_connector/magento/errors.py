@@ -35,12 +35,20 @@ class OutcomeUnknownError(TransientError):
 
 
 def interpolate(message: str, parameters: Any) -> str:
-    """Fill Magento's `%1` (positional, 1-based) and `%name` placeholders; unknown ones stay as written."""
+    """Fill Magento's `%1` (positional, 1-based) and `%name` placeholders; unknown ones stay as written.
+
+    Named placeholders with a list of parameters are filled in order of appearance: the price APIs answer
+    `{"message": "Invalid attribute %fieldName = %fieldValue.", "parameters": ["SKU", "X"]}`, their
+    `string[]` having dropped the names.
+    """
+    names = list(dict.fromkeys(k for k in _PLACEHOLDER.findall(message) if not k.isdigit()))
 
     def replace(match: re.Match[str]) -> str:
         key = match.group(1)
-        if isinstance(parameters, list) and key.isdigit() and 0 < int(key) <= len(parameters):
-            return str(parameters[int(key) - 1])
+        if isinstance(parameters, list):
+            index = int(key) - 1 if key.isdigit() else names.index(key)
+            if 0 <= index < len(parameters):
+                return str(parameters[index])
         if isinstance(parameters, dict) and key in parameters:
             return str(parameters[key])
         return match.group(0)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tts_connector.magento.errors import interpolate
+
 
 @dataclass(frozen=True)
 class Address:
@@ -97,3 +99,37 @@ class Refund:
     return_to_stock_items: tuple[int, ...] = field(default_factory=tuple)
     comment: str | None = None
     notify: bool = False
+
+
+@dataclass(frozen=True)
+class BasePrice:
+    """A product's base price; store_id 0 is the global (admin) value, which is what a global price scope uses."""
+
+    sku: str
+    price: float
+    store_id: int = 0
+
+    def to_magento(self) -> dict[str, Any]:
+        return {"sku": self.sku, "price": self.price, "store_id": self.store_id}
+
+
+@dataclass(frozen=True)
+class PriceUpdateFailure:
+    """One rejected row of a price update, as Magento reports it (catalog-data-price-update-result-interface)."""
+
+    message: str
+    parameters: tuple[str | None, ...] = ()
+
+    @classmethod
+    def from_magento(cls, payload: Any) -> PriceUpdateFailure:
+        data = payload if isinstance(payload, dict) else {}
+        parameters = data.get("parameters") or []
+        return cls(
+            message=str(data.get("message", "")),
+            parameters=tuple(None if p is None else str(p) for p in parameters) if isinstance(parameters, list) else (),
+        )
+
+    @property
+    def text(self) -> str:
+        """The message with its placeholders filled, e.g. "Invalid attribute SKU = NOPE."."""
+        return interpolate(self.message, list(self.parameters))

@@ -137,6 +137,14 @@ class SalesApi:
     def get_shipment(self, shipment_id: int) -> dict[str, Any]:
         return dict(self._client.call(ep.SHIPMENT_GET, {"id": shipment_id}))
 
+    def add_track(self, order_id: int, shipment_id: int, track: Track) -> dict[str, Any]:
+        """Add tracking to an existing shipment of the order; returns the saved track (with its entity_id).
+
+        Not safe to repeat: a second call adds a second, identical track.
+        """
+        entity = {"order_id": order_id, "parent_id": shipment_id, **track.to_magento()}
+        return dict(self._client.call(ep.SHIPMENT_TRACK_ADD, body={"entity": entity}))
+
     def search_credit_memos(self, criteria: SearchCriteria) -> SearchResult:
         return self._search(ep.CREDIT_MEMOS_SEARCH, criteria)
 
