@@ -2,9 +2,9 @@
 
 The auth host (auth.tiktok-shops.com) is not the API host: calls are unsigned GETs with the app secret in the
 query, and `grant_type` is the literal `authorized_code`. It signals failure with `code != 0` in an HTTP 200
-body (reference §1.5), so the body's code decides, never the HTTP status. Neither call is retried here: an auth code is single
-use, and a refresh may rotate the refresh token, so a blind retry after a lost answer can fail or lock the
-shop out; callers retry the whole step instead.
+body (reference §1.5), so the body's code decides, never the HTTP status. Neither call is retried here: an
+auth code is single use, and a refresh may rotate the refresh token, so a blind retry after a lost answer can
+fail or lock the shop out; callers retry the whole step instead.
 """
 
 from __future__ import annotations
