@@ -132,10 +132,13 @@ class ReturnsLifecycle:
                     codes.ORDER_STATUS_INVALID, f"order {order_id} is {order.status} and cannot be cancelled."
                 )
             chosen = self._live_lines(order, line_item_ids)
+            # An ON_HOLD buyer cancellation is accepted by TikTok for the seller and typed CANCEL
+            # (return-refund-and-cancel API overview, "Cancel Types").
+            buyer_request = initiator == "BUYER" and order.status != "ON_HOLD"
             record = self._new_cancellation(
                 order,
                 chosen,
-                cancel_type="BUYER_CANCEL" if initiator == "BUYER" else "CANCEL",
+                cancel_type="BUYER_CANCEL" if buyer_request else "CANCEL",
                 status="CANCELLATION_REQUEST_COMPLETE",
                 role=initiator,
                 reason=reason,

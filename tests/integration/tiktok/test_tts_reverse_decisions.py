@@ -248,3 +248,17 @@ def test_decisions_are_strict_about_targets_and_parameters(sandbox: TikTokSandbo
         tts.client.call("GET", "/return_refund/202309/reject_reasons", shop=tts.us, idempotent=True)
     assert no_target.value.tiktok_code == 36009004
     assert _return(tts, return_id).return_status == "RETURN_OR_REFUND_REQUEST_PENDING"
+
+
+def test_on_hold_buyer_cancellation_is_accepted_for_the_seller(sandbox: TikTokSandbox, tts: Connected) -> None:
+    skus = live_skus(tts)
+    order_id = sandbox.place_order(tts.us.shop_id, [(skus["TEE-RED-S"], 1)])["id"]
+    sandbox.pay_order(order_id, on_hold=True)
+    cancel_id = sandbox.cancel_order(order_id, initiator="BUYER")
+    [done] = tts.api.returns.search_cancellations(
+        tts.us, CancellationSearchFilter(cancel_ids=[cancel_id])
+    ).cancellations
+    assert (done.cancel_type, done.cancel_status) == ("CANCEL", "CANCELLATION_REQUEST_COMPLETE")
+    with pytest.raises(TikTokApiError) as raised:
+        tts.api.returns.approve_cancellation(tts.us, cancel_id)
+    assert raised.value.tiktok_code == 25011012
