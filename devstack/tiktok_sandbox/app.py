@@ -30,11 +30,14 @@ from tiktok_sandbox.gate import (
 from tiktok_sandbox.orders import OrderLifecycle
 from tiktok_sandbox.products import ProductHandlers
 from tiktok_sandbox.returns import ReturnsLifecycle
+from tiktok_sandbox.reverse_api import ReverseHandlers
 from tiktok_sandbox.routes import ApiRoute, api_routes
 from tiktok_sandbox.state import SandboxState
 from tiktok_sandbox.webhooks import WebhookDispatcher
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+TOKEN_GET_PATH = "/api/v2/token/get"
+AUTH_HOST_PATHS = frozenset({TOKEN_GET_PATH, "/api/v2/token/refresh"})
 
 
 def request_id() -> str:
@@ -73,7 +76,7 @@ class SandboxCore:
         self.latency = config.latency
         self.base_url = ""
         self.control: Callable[[Request], Response] | None = None
-        self._routes = {r.name: r for r in api_routes(self.products, self.fulfillment)}
+        self._routes = {r.name: r for r in api_routes(self.products, self.fulfillment, ReverseHandlers(self.returns))}
         self._map = Map([Rule(r.rule, endpoint=r.name, methods=[r.method]) for r in self._routes.values()])
 
     def wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -90,21 +93,30 @@ class SandboxCore:
         if self.latency > 0:
             time.sleep(self.latency)
         query = {k: request.args[k] for k in request.args}
+        if path in AUTH_HOST_PATHS:
+            return self._auth_host(request, path, query)
         try:
-            if path in ("/open/authorize", "/api/v2/token/get", "/api/v2/token/refresh") and request.method != "GET":
-                raise ApiError(codes.INVALID_METHOD, f"Invalid method {request.method} for {path}.", 405)
             if path == "/open/authorize":
+                if request.method != "GET":
+                    raise ApiError(codes.INVALID_METHOD, f"Invalid method {request.method} for {path}.", 405)
                 location = auth.authorize_redirect(
                     self.state, query.get("service_id"), query.get("state"), query.get("decision")
                 )
                 return Response(status=302, headers={"Location": location})
-            if path == "/api/v2/token/get":
-                return envelope(0, "success", auth.token_get(self.state, query))
-            if path == "/api/v2/token/refresh":
-                return envelope(0, "success", auth.token_refresh(self.state, query))
             return self._api(request, path, query)
         except ApiError as exc:
             return _error(exc)
+
+    def _auth_host(self, request: Request, path: str, query: dict[str, str]) -> Response:
+        """Token get/refresh. Failures are HTTP 200 with `code != 0`: the auth host signals failure in the body,
+        not by HTTP status (reference §1.5; EcomPHP/tiktokshop-php src/Auth.php checks `code !== 0` only)."""
+        try:
+            if request.method != "GET":
+                raise ApiError(codes.INVALID_METHOD, f"Invalid method {request.method} for {path}.")
+            handler = auth.token_get if path == TOKEN_GET_PATH else auth.token_refresh
+            return envelope(0, "success", handler(self.state, query))
+        except ApiError as exc:
+            return envelope(exc.code, exc.message, status=200)
 
     def _api(self, request: Request, path: str, query: dict[str, str]) -> Response:
         adapter = self._map.bind("sandbox")

@@ -1,4 +1,10 @@
-"""Product audit lifecycle: PENDING -> ACTIVATE or FAILED, announced by webhooks 5 and 37."""
+"""Product audit lifecycle, announced by webhooks 5 and 37.
+
+A product's first listing goes PENDING -> ACTIVATE or FAILED. An edit of a live product is audited beside the
+live version, which keeps selling: approval publishes the edit, failure keeps the live version unchanged and
+only `audit.status` turns FAILED (edit-product spec: "If the audit passes, v2 is published to the shop,
+otherwise, the existing product stays live and remains unchanged (keeping v1)").
+"""
 
 from __future__ import annotations
 
@@ -18,7 +24,8 @@ class Auditor:
         self._webhooks = webhooks
 
     def submit(self, product: Product) -> None:
-        product.status = "PENDING"
+        if product.under_review is None:
+            product.status = "PENDING"
         product.audit_status = "AUDITING"
         product.audit_failed_reasons = []
         delay = self._state.config.auto_audit_after
@@ -30,7 +37,7 @@ class Auditor:
     def _auto_complete(self, product_id: str, submitted_at: int) -> None:
         with self._state.lock:
             product = self._state.products.get(product_id)
-            if product is None or product.status != "PENDING" or product.update_time != submitted_at:
+            if product is None or product.audit_status != "AUDITING" or product.update_time != submitted_at:
                 return
             reasons = self._state.audit_outcomes.pop(0) if self._state.audit_outcomes else []
         self.complete(product_id, approve=not reasons, reasons=reasons)
@@ -38,15 +45,25 @@ class Auditor:
     def complete(self, product_id: str, *, approve: bool, reasons: list[str] | None = None) -> None:
         with self._state.lock:
             product = self._state.products[product_id]
-            if product.status != "PENDING":
+            if product.audit_status != "AUDITING":
                 raise ApiError(codes.PRODUCT_NOT_ACTIVE, f"product {product_id} is not under audit ({product.status}).")
-            first_review = product.audit_status == "AUDITING" and not product.body.get("_was_live")
+            first_review = not product.body.get("_was_live")
             product.update_time = int(self._state.now())
+            edit, product.under_review = product.under_review, None
             if approve:
+                if edit is not None:
+                    # Stock moved on while the edit waited (orders reserve live stock): keep the live counts.
+                    live = {s.id: s for s in product.skus}
+                    for sku in edit.skus:
+                        if sku.id in live:
+                            sku.inventory = dict(live[sku.id].inventory)
+                    product.body, product.skus = edit.body, edit.skus
                 product.status, product.audit_status = "ACTIVATE", "APPROVED"
                 product.body["_was_live"] = True
             else:
-                product.status, product.audit_status = "FAILED", "FAILED"
+                if edit is None:
+                    product.status = "FAILED"
+                product.audit_status = "FAILED"
                 product.audit_failed_reasons = [
                     {
                         "position": "product",

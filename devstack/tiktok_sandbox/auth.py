@@ -67,17 +67,18 @@ def token_json(state: SandboxState, grant: Grant) -> dict[str, Any]:
 
 def _check_app(state: SandboxState, query: dict[str, str]) -> None:
     if query.get("app_key") != state.config.app_key or query.get("app_secret") != state.config.app_secret:
-        raise ApiError(codes.INVALID_CREDENTIAL, "Invalid credentials. app_key or app_secret is invalid.", 401)
+        raise ApiError(codes.INVALID_CREDENTIAL, "Invalid credentials. app_key or app_secret is invalid.")
 
 
+# The app handler answers these with HTTP 200 whatever the status given here (auth host, reference §1.5).
 def token_get(state: SandboxState, query: dict[str, str]) -> dict[str, Any]:
     _check_app(state, query)
     if query.get("grant_type") != "authorized_code":
-        raise ApiError(codes.INVALID_CREDENTIAL, "Invalid grant_type. It must be authorized_code.", 400)
+        raise ApiError(codes.INVALID_CREDENTIAL, "Invalid grant_type. It must be authorized_code.")
     with state.lock:
         code = state.auth_codes.get(query.get("auth_code", ""))
         if code is None or code.used or state.now() >= code.expires_at:
-            raise ApiError(codes.AUTH_CODE_INVALID, "The auth_code is invalid, expired or already used.", 400)
+            raise ApiError(codes.AUTH_CODE_INVALID, "The auth_code is invalid, expired or already used.")
         code.used = True
     return token_json(state, issue_grant(state))
 
@@ -85,11 +86,13 @@ def token_get(state: SandboxState, query: dict[str, str]) -> dict[str, Any]:
 def token_refresh(state: SandboxState, query: dict[str, str]) -> dict[str, Any]:
     _check_app(state, query)
     if query.get("grant_type") != "refresh_token":
-        raise ApiError(codes.INVALID_CREDENTIAL, "Invalid grant_type. It must be refresh_token.", 400)
+        raise ApiError(codes.INVALID_CREDENTIAL, "Invalid grant_type. It must be refresh_token.")
     with state.lock:
         old = state.grants_by_refresh.get(query.get("refresh_token", ""))
-        if old is None or old.revoked or state.now() >= old.refresh_expires_at:
-            raise ApiError(codes.REFRESH_TOKEN_INVALID, "The refresh_token is invalid or expired.", 400)
+        if old is None or old.revoked:
+            raise ApiError(codes.REFRESH_TOKEN_INVALID, "can not find related auth record")
+        if state.now() >= old.refresh_expires_at:
+            raise ApiError(codes.REFRESH_TOKEN_EXPIRED, "rt has expired")
         # Rotation: the new pair replaces the old refresh token (the old access token lives until it expires).
         del state.grants_by_refresh[old.refresh_token]
         now = state.now()

@@ -66,6 +66,20 @@ def category_tree(version: str) -> dict[str, CategoryNode]:
     return CATEGORIES_V2 if version == "v2" else CATEGORIES_V1
 
 
+# Extra words (besides each leaf's own name) that make Recommend Category pick a seeded leaf.
+RECOMMEND_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "601226": ("tee", "tshirt"),
+    "601227": ("blouse", "shirt"),
+    "601300": ("jean", "denim", "trouser"),
+    "700101": ("mug", "cup", "coffee", "tea"),
+    "800101": ("case", "cover", "iphone", "galaxy"),
+    "900111": ("tee", "tshirt", "print", "printed"),
+    "900112": ("tee", "tshirt", "basic", "blank"),
+    "910110": ("mug", "cup", "tea"),
+    "920110": ("case", "cover", "iphone", "galaxy"),
+}
+
+
 @dataclass(frozen=True)
 class AttributeDef:
     id: str

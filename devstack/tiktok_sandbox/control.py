@@ -20,6 +20,7 @@ from tiktok_sandbox import auth
 from tiktok_sandbox.app import SandboxCore
 from tiktok_sandbox.codes import ApiError
 from tiktok_sandbox.order_api import order_json
+from tiktok_sandbox.pricing import OrderCharges
 from tiktok_sandbox.products import product_json
 
 
@@ -109,23 +110,25 @@ class SandboxControls:
         items: list[tuple[str, int]],
         *,
         shipping_type: str = "SELLER",
-        shipping_fee: str = "0.00",
-        tax: str = "0.00",
-        seller_discount: str = "0.00",
+        buyer_message: str = "",
+        **charges: str,
     ) -> dict[str, Any]:
+        """`charges` (string decimals): shipping_fee (before shipping discounts), shipping_fee_seller_discount,
+        shipping_fee_platform_discount, seller_discount and platform_discount (on products, spread over the
+        line items), tax (product tax) and shipping_fee_tax."""
         order = self.core.orders.place(
             shop_id,
             items,
             shipping_type=shipping_type,
-            shipping_fee=shipping_fee,
-            tax=tax,
-            seller_discount=seller_discount,
+            charges=OrderCharges.parse(charges),
+            buyer_message=buyer_message,
         )
         return self.order(order.id)
 
     def order(self, order_id: str) -> dict[str, Any]:
         with self.core.state.lock:
-            return order_json(self.core.orders.get(order_id))
+            order = self.core.orders.get(order_id)
+            return order_json(order, self.core.state.shop(order.shop_id))
 
     def pay_order(self, order_id: str, *, on_hold: bool = False) -> dict[str, Any]:
         self.core.orders.pay(order_id, on_hold=on_hold)
@@ -168,6 +171,10 @@ class SandboxControls:
         return self.core.returns.cancel_order(
             order_id, initiator=initiator, reason=reason, line_item_ids=line_item_ids
         ).id
+
+    def request_cancellation(self, order_id: str, *, reason: str = "No longer needed") -> str:
+        """The buyer asks to cancel an order awaiting shipment (webhook 11, pending); returns the cancel_id."""
+        return self.core.returns.request_cancellation(order_id, reason=reason).id
 
     def open_return(
         self,
@@ -257,12 +264,11 @@ HTTP_ROUTES: list[tuple[str, str, ControlHandler]] = [
         "POST",
         "/_sandbox/orders",
         lambda c, b, p: c.place_order(
-            str(b["shop_id"]),
-            [(str(i["sku_id"]), int(i.get("quantity", 1))) for i in b["items"]],
-            shipping_type=b.get("shipping_type", "SELLER"),
-            shipping_fee=str(b.get("shipping_fee", "0.00")),
-            tax=str(b.get("tax", "0.00")),
-            seller_discount=str(b.get("seller_discount", "0.00")),
+            str(b.pop("shop_id")),
+            [(str(i["sku_id"]), int(i.get("quantity", 1))) for i in b.pop("items")],
+            shipping_type=str(b.pop("shipping_type", "SELLER")),
+            buyer_message=str(b.pop("buyer_message", "")),
+            **{k: str(v) for k, v in b.items()},
         ),
     ),
     ("GET", "/_sandbox/orders/<order_id>", lambda c, b, p: c.order(p["order_id"])),
@@ -291,6 +297,13 @@ HTTP_ROUTES: list[tuple[str, str, ControlHandler]] = [
                 reason=b.get("reason", "No longer needed"),
                 line_item_ids=_int_list(b.get("line_item_ids")),
             )
+        },
+    ),
+    (
+        "POST",
+        "/_sandbox/orders/<order_id>/cancellation-request",
+        lambda c, b, p: {
+            "cancel_id": c.request_cancellation(p["order_id"], reason=b.get("reason", "No longer needed"))
         },
     ),
     (

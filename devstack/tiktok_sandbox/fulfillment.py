@@ -59,14 +59,9 @@ class FulfillmentHandlers:
                 if item_id not in open_items:
                     raise ApiError(codes.LINE_ITEM_INVALID, f"order_line_item_id {item_id} cannot be shipped.")
             package = self._orders.create_package(order, requested, status="FULFILLING")
-            now = int(ctx.state.now())
             package.tracking_number, package.shipping_provider_id = str(tracking), str(provider_id)
-            package.shipping_provider_name, package.shipped_time = provider_name, now
-            for item_id in requested:
-                item = open_items[item_id]
-                item.display_status = "IN_TRANSIT"
-                item.tracking_number, item.shipping_provider_id = str(tracking), str(provider_id)
-                item.shipping_provider_name = provider_name
+            package.shipping_provider_name = provider_name
+            self._orders.mark_items_shipped(order, package, "IN_TRANSIT")
             self._orders.after_seller_shipment(order)
             return {"order_id": order.id, "package_id": package.id, "order_line_item_ids": requested}
 
@@ -93,13 +88,8 @@ class FulfillmentHandlers:
                 str(self_shipment["tracking_number"]),
                 provider_id,
             )
-            package.status, package.shipped_time = "FULFILLING", int(ctx.state.now())
-            for item in order.line_items:
-                if item.id in package.line_item_ids:
-                    item.display_status, item.package_status = "IN_TRANSIT", "FULFILLING"
-                    item.tracking_number = package.tracking_number
-                    item.shipping_provider_id = provider_id
-                    item.shipping_provider_name = package.shipping_provider_name
+            package.status = "FULFILLING"
+            self._orders.mark_items_shipped(order, package, "IN_TRANSIT")
             self._orders.after_seller_shipment(order)
             return {}
 

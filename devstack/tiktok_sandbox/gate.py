@@ -67,10 +67,13 @@ def check_token(state: SandboxState, access_token: str | None) -> Grant:
 
 
 def check_cipher(state: SandboxState, grant: Grant, cipher: str | None, policy: str) -> ShopSeed | None:
-    """`policy` is "required" (shop-scoped API) or "forbidden" (authorization, uploads, brands create)."""
+    """`policy` is "required" (shop-scoped API), "optional" (shop_cipher documented as not required) or
+    "forbidden" (authorization, uploads, brands create)."""
     if policy == "forbidden":
         if cipher is not None:
             raise ApiError(codes.INVALID_CREDENTIAL, "Unexpected identifier. shop_cipher is not allowed here.", 400)
+        return None
+    if not cipher and policy == "optional":
         return None
     if not cipher:
         raise ApiError(codes.MISSING_SHOP_CIPHER, "The shop_cipher query parameter is missing.", 400)

@@ -6,14 +6,45 @@ from typing import Any
 
 from tiktok_sandbox import codes
 from tiktok_sandbox.codes import ApiError
+from tiktok_sandbox.config import ShopSeed
 from tiktok_sandbox.context import Ctx, paginate
-from tiktok_sandbox.state import Order
+from tiktok_sandbox.pricing import line_money_json, tax_rate
+from tiktok_sandbox.state import LineItem, Order
 
 # recipient_address "is not available under UNPAID and ON_HOLD status".
 HIDDEN_ADDRESS_STATUSES = frozenset({"UNPAID", "ON_HOLD"})
+# "For local sellers in the US and UK markets, the package_id and package_status property will not be returned
+# before the package is shipped" (get-order-detail spec, line_items.package_id).
+LATE_PACKAGE_ID_REGIONS = frozenset({"US", "GB"})
 
 
-def order_json(order: Order) -> dict[str, Any]:
+def line_item_json(item: LineItem, shop: ShopSeed, rate: str | None) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": item.id,
+        "sku_id": item.sku_id,
+        "product_id": item.product_id,
+        "product_name": item.product_name,
+        "sku_name": item.sku_name,
+        "sku_image": item.sku_image,
+        "seller_sku": item.seller_sku,
+        **line_money_json(item, rate),
+        "display_status": item.display_status,
+        "package_id": item.package_id,
+        "package_status": item.package_status,
+        "tracking_number": item.tracking_number,
+        "shipping_provider_id": item.shipping_provider_id,
+        "shipping_provider_name": item.shipping_provider_name,
+        "rts_time": item.rts_time,
+        "cancel_user": item.cancel_user,
+        "cancel_reason": item.cancel_reason,
+        "is_gift": False,
+    }
+    if shop.seller_type == "LOCAL" and shop.region in LATE_PACKAGE_ID_REGIONS and item.rts_time is None:
+        del body["package_id"], body["package_status"]
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def order_json(order: Order, shop: ShopSeed) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": order.id,
         "status": order.status,
@@ -27,6 +58,10 @@ def order_json(order: Order) -> dict[str, Any]:
         "cancel_time": order.cancel_time,
         "cancel_reason": order.cancel_reason,
         "cancellation_initiator": order.cancellation_initiator,
+        "is_buyer_request_cancel": order.is_buyer_request_cancel,
+        "request_cancel_time": order.request_cancel_time,
+        "rts_time": order.rts_time,
+        "collection_time": order.collection_time,
         "shipping_type": order.shipping_type,
         "fulfillment_type": "FULFILLMENT_BY_SELLER",
         "delivery_type": "HOME_DELIVERY",
@@ -38,11 +73,10 @@ def order_json(order: Order) -> dict[str, Any]:
         "is_sample_order": False,
         "order_type": "NORMAL",
         "payment_method_name": "Card",
+        "commerce_platform": "TIKTOK_SHOP",
         "payment": dict(order.payment),
         "packages": [{"id": pid} for pid in order.package_ids],
-        "line_items": [
-            {k: v for k, v in vars(item).items() if v is not None} | {"is_gift": False} for item in order.line_items
-        ],
+        "line_items": [line_item_json(item, shop, tax_rate(order.payment)) for item in order.line_items],
     }
     if order.status not in HIDDEN_ADDRESS_STATUSES:
         body["recipient_address"] = order.recipient_address
@@ -65,7 +99,11 @@ def get_order_detail(ctx: Ctx) -> dict[str, Any]:
     if len(ids) > MAX_DETAIL_IDS:
         raise ApiError(codes.TOO_MANY_IDS, f"At most {MAX_DETAIL_IDS} order ids per request.", 400)
     with ctx.state.lock:
-        orders = [order_json(o) for i in ids if (o := ctx.state.orders.get(i)) is not None and o.shop_id == ctx.shop.id]
+        orders = [
+            order_json(o, ctx.shop)
+            for i in ids
+            if (o := ctx.state.orders.get(i)) is not None and o.shop_id == ctx.shop.id
+        ]
     return {"orders": orders}
 
 
@@ -83,6 +121,11 @@ def search_orders(ctx: Ctx) -> dict[str, Any]:
             return False
         if f.get("shipping_type") and order.shipping_type != f["shipping_type"]:
             return False
+        if (
+            f.get("is_buyer_request_cancel") is not None
+            and order.is_buyer_request_cancel != f["is_buyer_request_cancel"]
+        ):
+            return False
         for name in ("create_time", "update_time"):
             value = getattr(order, name)
             ge, lt = f.get(f"{name}_ge"), f.get(f"{name}_lt")
@@ -97,4 +140,4 @@ def search_orders(ctx: Ctx) -> dict[str, Any]:
         found = [o for o in ctx.state.orders.values() if o.shop_id == ctx.shop.id and matches(o)]
         found.sort(key=lambda o: (getattr(o, sort_field), o.id), reverse=descending)
         page, token = paginate(found, page_size, ctx.query.get("page_token"))
-        return {"orders": [order_json(o) for o in page], "total_count": len(found), "next_page_token": token}
+        return {"orders": [order_json(o, ctx.shop) for o in page], "total_count": len(found), "next_page_token": token}

@@ -6,20 +6,38 @@ Every status change emits webhook 1, which spells CANCELLED as `CANCEL` like Tik
 
 from __future__ import annotations
 
-from decimal import Decimal
+from typing import Any
 
 from tiktok_sandbox import catalogue, codes
 from tiktok_sandbox.addresses import seeded_address
 from tiktok_sandbox.codes import ApiError
-from tiktok_sandbox.state import LineItem, Order, Package, SandboxState
+from tiktok_sandbox.money import cents
+from tiktok_sandbox.pricing import OrderCharges, payment_json, price_lines
+from tiktok_sandbox.state import LineItem, Order, Package, Product, SandboxState, Sku
 from tiktok_sandbox.webhooks import WebhookDispatcher
 
 CANCELLABLE = frozenset({"UNPAID", "ON_HOLD", "AWAITING_SHIPMENT"})
 ORDER_WIDE_STATUSES = frozenset({"UNPAID", "ON_HOLD", "AWAITING_SHIPMENT", "DELIVERED", "COMPLETED"})
 
 
-def _money(value: Decimal) -> str:
-    return str(value.quantize(Decimal("0.01")))
+def _sku_name(product: Product, sku: Sku) -> str:
+    """ "Red, S": the SKU's sales attribute values, by name (TikTok's sku_name)."""
+    tree = catalogue.category_tree(str(product.body.get("category_version") or "v1"))
+    node = tree.get(str(product.body["category_id"]))
+    kind = node.kind if node is not None else None
+    names = {vid: name for a in catalogue.ATTRIBUTES.get(kind or "", ()) for vid, name in a.values}
+    return ", ".join(
+        str(a.get("value_name") or names.get(str(a.get("value_id")), a.get("value_id"))) for a in sku.sales_attributes
+    )
+
+
+def _reserve(sku: Sku, quantity: int) -> None:
+    """Reserve stock like TikTok: drain the SKU's warehouses in order."""
+    remaining = quantity
+    for warehouse_id in sku.inventory:
+        take = min(remaining, sku.inventory[warehouse_id])
+        sku.inventory[warehouse_id] -= take
+        remaining -= take
 
 
 class OrderLifecycle:
@@ -36,6 +54,8 @@ class OrderLifecycle:
     def set_status(self, order: Order, status: str) -> None:
         order.status = status
         order.update_time = max(int(self.state.now()), order.update_time + 1)
+        if status == "IN_TRANSIT" and order.collection_time is None:
+            order.collection_time = order.update_time
         for item in order.line_items:
             # Shipping statuses are set per item by the fulfilment code; these apply to every live item.
             if status == "CANCELLED" or (item.display_status != "CANCELLED" and status in ORDER_WIDE_STATUSES):
@@ -57,18 +77,19 @@ class OrderLifecycle:
         items: list[tuple[str, int]],
         *,
         shipping_type: str = "SELLER",
-        shipping_fee: str = "0.00",
-        tax: str = "0.00",
-        seller_discount: str = "0.00",
+        charges: OrderCharges | None = None,
         buyer_message: str = "",
     ) -> Order:
-        """Create an UNPAID order for (sku_id, quantity) pairs of ACTIVATE products in `shop_id`."""
+        """Create an UNPAID order for (sku_id, quantity) pairs of live SKUs in `shop_id`."""
         if shipping_type not in ("SELLER", "TIKTOK"):
             raise ApiError(codes.INVALID_CREDENTIAL, "shipping_type must be SELLER or TIKTOK", 400)
+        charges = charges or OrderCharges()
         with self.state.lock:
             shop = self.state.shop(shop_id)
+            # Buyers buy the live version: a post-live edit under review is not on sale yet.
             skus = {s.id: (p, s) for p in self.state.products.values() if p.shop_id == shop_id for s in p.skus}
             line_items: list[LineItem] = []
+            reservations: dict[str, tuple[Sku, int]] = {}
             warehouse_id = ""
             for sku_id, quantity in items:
                 if sku_id not in skus:
@@ -78,34 +99,14 @@ class OrderLifecycle:
                     raise ApiError(codes.PRODUCT_NOT_ACTIVE, f"product {product.id} is not live ({product.status}).")
                 warehouse_id = warehouse_id or next(iter(sku.inventory))
                 available = sum(sku.inventory.values())
-                if quantity < 1 or quantity > available:
-                    raise ApiError(
-                        codes.INVALID_PRODUCT_FIELD, f"sku {sku_id} has {available} units, {quantity} asked."
-                    )
-                for _ in range(quantity):
-                    line_items.append(
-                        LineItem(
-                            id=self.state.new_id(57648631694),
-                            sku_id=sku.id,
-                            product_id=product.id,
-                            product_name=str(product.body["title"]),
-                            sku_name=", ".join(
-                                str(a.get("value_name") or a.get("value_id")) for a in sku.sales_attributes
-                            ),
-                            seller_sku=sku.seller_sku,
-                            sale_price=sku.price["amount"],
-                            original_price=sku.price["amount"],
-                            currency=shop.currency,
-                        )
-                    )
-                # Reserve stock like TikTok: drain warehouses in order.
-                remaining = quantity
-                for wid in sku.inventory:
-                    take = min(remaining, sku.inventory[wid])
-                    sku.inventory[wid] -= take
-                    remaining -= take
-            subtotal = sum((Decimal(i.sale_price) for i in line_items), Decimal(0)) - Decimal(seller_discount)
-            total = subtotal + Decimal(shipping_fee) + Decimal(tax)
+                wanted = quantity + reservations.get(sku_id, (sku, 0))[1]
+                if quantity < 1 or wanted > available:
+                    raise ApiError(codes.INVALID_PRODUCT_FIELD, f"sku {sku_id} has {available} units, {wanted} asked.")
+                line_items.extend(self._line(product, sku, shop.currency) for _ in range(quantity))
+                reservations[sku_id] = (sku, wanted)
+            price_lines(line_items, charges)  # refuses discounts larger than the prices before stock is taken
+            for sku, quantity in reservations.values():
+                _reserve(sku, quantity)
             option = next(
                 d
                 for d in catalogue.DELIVERY_OPTIONS[shop.region]
@@ -122,25 +123,9 @@ class OrderLifecycle:
                 delivery_option_name=option.name,
                 warehouse_id=warehouse_id,
                 line_items=line_items,
-                payment={
-                    "currency": shop.currency,
-                    "original_total_product_price": _money(
-                        sum((Decimal(i.original_price) for i in line_items), Decimal(0))
-                    ),
-                    "seller_discount": _money(Decimal(seller_discount)),
-                    "platform_discount": "0.00",
-                    "sub_total": _money(subtotal),
-                    "original_shipping_fee": _money(Decimal(shipping_fee)),
-                    "shipping_fee_seller_discount": "0.00",
-                    "shipping_fee_platform_discount": "0.00",
-                    "shipping_fee": _money(Decimal(shipping_fee)),
-                    "tax": _money(Decimal(tax)),
-                    "product_tax": _money(Decimal(tax)),
-                    "shipping_fee_tax": "0.00",
-                    "total_amount": _money(total),
-                },
+                payment=payment_json(line_items, charges, shop.currency),
                 recipient_address=seeded_address(shop.region),
-                buyer_email="v2b2V5@scs.tiktokw.us",
+                buyer_email="v2b2V5@chat.seller.tiktok.com",
                 buyer_message=buyer_message,
                 create_time=now,
                 update_time=now,
@@ -157,6 +142,24 @@ class OrderLifecycle:
                 },
             )
             return order
+
+    def _line(self, product: Product, sku: Sku, currency: str) -> LineItem:
+        images: list[dict[str, Any]] = product.body.get("main_images") or []
+        stored = self.state.images.get(str(images[0].get("uri"))) if images else None
+        return LineItem(
+            id=self.state.new_id(57648631694),
+            sku_id=sku.id,
+            product_id=product.id,
+            product_name=str(product.body["title"]),
+            sku_name=_sku_name(product, sku),
+            seller_sku=sku.seller_sku,
+            sku_image=stored.url if stored is not None else None,
+            original_price=cents(sku.price["amount"], "price.amount"),
+            seller_discount=0,
+            platform_discount=0,
+            tax=0,
+            currency=currency,
+        )
 
     def pay(self, order_id: str, *, on_hold: bool = False) -> Order:
         with self.state.lock:
@@ -200,13 +203,21 @@ class OrderLifecycle:
         package.tracking_number = f"TT{package.id[-10:]}"
         package.shipping_provider_id, package.shipping_provider_name = provider_id, provider_name
         package.update_time = int(self.state.now())
+        self.mark_items_shipped(order, package, "AWAITING_COLLECTION")
+        self.set_status(order, "AWAITING_COLLECTION")
+
+    def mark_items_shipped(self, order: Order, package: Package, display_status: str) -> None:
+        """The package's line items take its tracking number and provider; their rts_time is now."""
+        now = int(self.state.now())
+        package.shipped_time = package.shipped_time or now
+        order.rts_time = order.rts_time or now
         for item in order.line_items:
             if item.id in package.line_item_ids:
-                item.package_status = "FULFILLING"
+                item.display_status, item.package_status = display_status, "FULFILLING"
                 item.tracking_number = package.tracking_number
-                item.shipping_provider_id, item.shipping_provider_name = provider_id, provider_name
-                item.display_status = "AWAITING_COLLECTION"
-        self.set_status(order, "AWAITING_COLLECTION")
+                item.shipping_provider_id = package.shipping_provider_id
+                item.shipping_provider_name = package.shipping_provider_name
+                item.rts_time = now
 
     def ship(self, order_id: str) -> Order:
         """Whatever ships the whole order outside the API: Seller Center for seller shipping, or pick-up
@@ -225,11 +236,7 @@ class OrderLifecycle:
             package = self.create_package(order, [i.id for i in open_items], status="FULFILLING")
             package.tracking_number = f"SC{package.id[-12:]}"
             package.shipping_provider_id, package.shipping_provider_name = provider_id, provider_name
-            package.shipped_time = int(self.state.now())
-            for item in open_items:
-                item.display_status = "IN_TRANSIT"
-                item.tracking_number = package.tracking_number
-                item.shipping_provider_id, item.shipping_provider_name = provider_id, provider_name
+            self.mark_items_shipped(order, package, "IN_TRANSIT")
             self.after_seller_shipment(order)
             return order
 

@@ -66,7 +66,6 @@ def validate_product(ctx: Ctx, body: dict[str, Any]) -> CategoryNode:
         raise _invalid("save_mode must be LISTING or AS_DRAFT")
     node = leaf_category(ctx, category_id, str(body.get("category_version") or "v1"))
     assert node.kind is not None
-    _check_brand(body.get("brand_id"))
     _check_images(ctx, main_images)
     _check_weight_and_dimensions(shop, weight, body.get("package_dimensions"), node.kind)
     _check_product_attributes(body.get("product_attributes") or [], catalogue.ATTRIBUTES[node.kind])
@@ -74,17 +73,30 @@ def validate_product(ctx: Ctx, body: dict[str, Any]) -> CategoryNode:
     return node
 
 
-def _check_brand(brand_id: Any) -> None:
+def resolve_brand(body: dict[str, Any]) -> list[dict[str, str]]:
+    """Clear an unknown `brand_id` from `body` and return TikTok's warning for it (Create/Edit Product answer
+    code 0 with `data.warnings[]`, create-product and edit-product specs' response samples); an unauthorized
+    T1 brand is still refused ("You cannot create products with unauthorized T1 brands", get-brands spec)."""
+    brand_id = body.get("brand_id")
     if brand_id is None:
-        return
+        return []
+    if not isinstance(brand_id, str | int) or isinstance(brand_id, bool):
+        raise _invalid("brand_id must be a string")
     brand = next((b for b in catalogue.BRANDS if b["id"] == str(brand_id)), None)
     if brand is None:
-        raise _invalid(f"brand_id {brand_id} does not exist")
+        del body["brand_id"]
+        return [
+            {
+                "message": f"The [brand_id]:{brand_id} field is incorrect and has been automatically cleared by the "
+                "system. Reason: [Brand does not exist]. You can edit it later."
+            }
+        ]
     if brand["is_t1_brand"] and brand["authorized_status"] != "AUTHORIZED":
         raise _invalid(
             f"You cannot create products with the unauthorized T1 brand {brand['name']}.",
             codes.BRAND_UNAUTHORIZED,
         )
+    return []
 
 
 def _check_images(ctx: Ctx, images: Any) -> None:

@@ -7,10 +7,13 @@ from typing import Any
 
 from tiktok_sandbox import codes
 from tiktok_sandbox.audit import Auditor
+from tiktok_sandbox.catalogue import BRANDS
 from tiktok_sandbox.codes import ApiError
 from tiktok_sandbox.context import Ctx, paginate
-from tiktok_sandbox.product_rules import validate_product
-from tiktok_sandbox.state import Product, Sku
+from tiktok_sandbox.product_rules import resolve_brand, validate_product
+from tiktok_sandbox.state import Product, ProductVersion, Sku
+
+SKIPPED_BODY_KEYS = ("skus", "idempotency_key")
 
 
 def _find(ctx: Ctx, product_id: str) -> Product:
@@ -40,7 +43,7 @@ def _build_skus(ctx: Ctx, raw_skus: list[dict[str, Any]], existing: list[Sku]) -
     return skus
 
 
-def _write_result(product: Product) -> dict[str, Any]:
+def _write_result(product: Product, warnings: list[dict[str, str]], skus: list[Sku] | None = None) -> dict[str, Any]:
     return {
         "product_id": product.id,
         "skus": [
@@ -50,10 +53,22 @@ def _write_result(product: Product) -> dict[str, Any]:
                 "external_sku_id": s.external_sku_id,
                 "sales_attributes": s.sales_attributes,
             }
-            for s in product.skus
+            for s in (skus if skus is not None else product.skus)
         ],
-        "warnings": [],
+        "warnings": warnings,
     }
+
+
+def _versions(product: Product) -> list[list[Sku]]:
+    """The live SKUs and those of a post-live edit or draft: price and stock changes reach all of them."""
+    return [product.skus] + [v.skus for v in (product.under_review, product.draft) if v is not None]
+
+
+def _flag(ctx: Ctx, name: str) -> bool:
+    raw = ctx.query.get(name, "false")
+    if raw not in ("true", "false"):
+        raise ApiError(codes.INVALID_CREDENTIAL, f"param {name} must be true or false", 400)
+    return raw == "true"
 
 
 class ProductHandlers:
@@ -67,13 +82,15 @@ class ProductHandlers:
             raise ApiError(codes.INVALID_PRODUCT_FIELD, "idempotency_key must be at most 128 characters")
         with ctx.state.lock:
             if key and (ctx.shop.id, key) in ctx.state.idempotency:
-                return _write_result(ctx.state.products[ctx.state.idempotency[(ctx.shop.id, key)]])
+                return _write_result(ctx.state.products[ctx.state.idempotency[(ctx.shop.id, key)]], [])
             validate_product(ctx, body)
+            body = copy.deepcopy(body)
+            warnings = resolve_brand(body)
             now = int(ctx.state.now())
             product = Product(
                 id=ctx.state.new_id(),
                 shop_id=ctx.shop.id,
-                body={k: copy.deepcopy(v) for k, v in body.items() if k not in ("skus", "idempotency_key")},
+                body={k: copy.deepcopy(v) for k, v in body.items() if k not in SKIPPED_BODY_KEYS},
                 skus=_build_skus(ctx, body["skus"], []),
                 status="DRAFT",
                 audit_status="NONE",
@@ -85,26 +102,30 @@ class ProductHandlers:
                 ctx.state.idempotency[(ctx.shop.id, key)] = product.id
             if body.get("save_mode", "LISTING") == "LISTING":
                 self._auditor.submit(product)
-            return _write_result(product)
+            return _write_result(product, warnings)
 
     def edit(self, ctx: Ctx) -> dict[str, Any]:
         """PUT is a full replacement: the new body replaces everything, then the product is re-audited."""
         with ctx.state.lock:
             product = _find(ctx, ctx.params["product_id"])
-            self._check_editable(product, ctx.body)
-            validate_product(ctx, ctx.body)
-            self._replace(ctx, product, ctx.body)
-            return _write_result(product)
+            return self._edit(ctx, product, copy.deepcopy(ctx.body))
 
     def partial_edit(self, ctx: Ctx) -> dict[str, Any]:
+        """Unedited fields keep the values of the edit under review or the draft, if any, over the live ones
+        (partial-edit-product spec)."""
         with ctx.state.lock:
             product = _find(ctx, ctx.params["product_id"])
-            merged = self._current_body(product)
+            base = product.under_review or product.draft or ProductVersion(product.body, product.skus)
+            merged = self._current_body(base)
             merged.update(copy.deepcopy(ctx.body))
-            self._check_editable(product, merged)
-            validate_product(ctx, merged)
-            self._replace(ctx, product, merged)
-            return _write_result(product)
+            return self._edit(ctx, product, merged)
+
+    def _edit(self, ctx: Ctx, product: Product, body: dict[str, Any]) -> dict[str, Any]:
+        self._check_editable(product, body)
+        validate_product(ctx, body)
+        warnings = resolve_brand(body)
+        version = self._replace(ctx, product, body)
+        return _write_result(product, warnings, version.skus)
 
     @staticmethod
     def _check_editable(product: Product, body: dict[str, Any]) -> None:
@@ -128,7 +149,7 @@ class ProductHandlers:
                     )
 
     @staticmethod
-    def _current_body(product: Product) -> dict[str, Any]:
+    def _current_body(product: ProductVersion) -> dict[str, Any]:
         body = {k: copy.deepcopy(v) for k, v in product.body.items() if not k.startswith("_")}
         body["skus"] = [
             {
@@ -146,32 +167,79 @@ class ProductHandlers:
                 del sku[key]
         return body
 
-    def _replace(self, ctx: Ctx, product: Product, body: dict[str, Any]) -> None:
+    def _replace(self, ctx: Ctx, product: Product, body: dict[str, Any]) -> ProductVersion:
+        """Apply an accepted edit. A live product keeps selling its current version: the edit waits for audit
+        beside it (or is kept as a post-live draft), and only its prices and stock go live at once ("edits to
+        the price or inventory fields do not require a reaudit and will be immediately published", edit-product
+        and partial-edit-product specs)."""
         keep = {k: v for k, v in product.body.items() if k.startswith("_")}
-        product.body = {k: copy.deepcopy(v) for k, v in body.items() if k not in ("skus", "idempotency_key")} | keep
-        product.skus = _build_skus(ctx, body["skus"], product.skus)
+        listing = body.get("save_mode", "LISTING") == "LISTING"
+        known = [s for skus in _versions(product) for s in skus]
+        version = ProductVersion(
+            body={k: copy.deepcopy(v) for k, v in body.items() if k not in SKIPPED_BODY_KEYS} | keep,
+            skus=_build_skus(ctx, body["skus"], known),
+        )
         product.update_time = max(int(ctx.state.now()), product.update_time + 1)
-        if body.get("save_mode", "LISTING") == "LISTING":
+        if product.status == "ACTIVATE":
+            live = {s.id: s for s in product.skus}
+            for sku in version.skus:
+                if sku.id in live and listing:
+                    live[sku.id].price, live[sku.id].inventory = dict(sku.price), dict(sku.inventory)
+                elif sku.id in live:
+                    # A post-live draft does not save inventory (partial-edit-product spec, save_mode).
+                    sku.inventory = dict(live[sku.id].inventory)
+            if listing:
+                product.under_review, product.draft = version, None
+                self._auditor.submit(product)
+            else:
+                product.draft = version
+            return version
+        product.body, product.skus = version.body, version.skus
+        if listing:
             self._auditor.submit(product)
         else:
             product.status, product.audit_status = "DRAFT", "NONE"
+        return version
 
     def get(self, ctx: Ctx) -> dict[str, Any]:
+        """The live version by default; `return_under_review_version` / `return_draft_version` (mutually
+        exclusive) return the edit under review or the post-live draft instead (get-product spec)."""
+        under_review, draft = _flag(ctx, "return_under_review_version"), _flag(ctx, "return_draft_version")
+        if under_review and draft:
+            raise ApiError(
+                codes.INVALID_CREDENTIAL,
+                "return_under_review_version and return_draft_version are mutually exclusive",
+                400,
+            )
         with ctx.state.lock:
-            return product_json(_find(ctx, ctx.params["product_id"]))
+            product = _find(ctx, ctx.params["product_id"])
+            version = None
+            if under_review:
+                version = product.under_review
+                if version is None:
+                    raise ApiError(
+                        codes.NO_UNDER_REVIEW_VERSION,
+                        "There is no version of this product that is under review. Please obtain the online version.",
+                    )
+            elif draft:
+                version = product.draft
+            return product_json(product, version=version)
 
     def search(self, ctx: Ctx) -> dict[str, Any]:
         page_size = ctx.page_size(1, 100)
         status = ctx.body.get("status", "ALL")
         seller_skus = set(ctx.body.get("seller_skus") or [])
+        audit_statuses = set(ctx.body.get("audit_status") or [])
         update_ge = ctx.body.get("update_time_ge")
         with ctx.state.lock:
+            # `status` filters the base (live) version, not post-live edits or drafts (search-products spec).
             matches = [
                 p
                 for p in ctx.state.products.values()
                 if p.shop_id == ctx.shop.id
                 and p.status != "DELETED"
                 and (status == "ALL" or p.status == status)
+                and (not audit_statuses or p.audit_status in audit_statuses)
                 and (not seller_skus or any(s.seller_sku in seller_skus for s in p.skus))
                 and (update_ge is None or p.update_time >= int(update_ge))
             ]
@@ -190,7 +258,7 @@ class ProductHandlers:
                 raise ApiError(
                     codes.PRODUCT_NOT_ACTIVE, "The SKU ID must belong to a product with the ACTIVATE status."
                 )
-            by_id = {s.id: s for s in product.skus}
+            by_id = {s.id: s for skus in _versions(product) for s in skus}
             updates = ctx.body.get("skus") or []
             if not updates:
                 raise ApiError(codes.INVALID_CREDENTIAL, "param body.skus is missing", 400)
@@ -210,11 +278,12 @@ class ProductHandlers:
                     positive = False
                 if not isinstance(price.get("amount"), str) or not positive:
                     raise ApiError(codes.INVALID_PRODUCT_FIELD, "price.amount must be a positive string decimal")
+            # Prices are published at once, also while an edit is under review (edit-product spec).
             for update in updates:
-                by_id[str(update["id"])].price = {
-                    "amount": update["price"]["amount"],
-                    "currency": ctx.shop.currency,
-                }
+                for skus in _versions(product):
+                    for sku in skus:
+                        if sku.id == str(update["id"]):
+                            sku.price = {"amount": update["price"]["amount"], "currency": ctx.shop.currency}
             product.update_time = int(ctx.state.now())
         return {}
 
@@ -223,7 +292,7 @@ class ProductHandlers:
         errors: list[dict[str, Any]] = []
         with ctx.state.lock:
             product = _find(ctx, ctx.params["product_id"])
-            by_id = {s.id: s for s in product.skus}
+            by_id = {s.id: s for skus in _versions(product) for s in skus}
             updates = ctx.body.get("skus") or []
             if not updates:
                 raise ApiError(codes.INVALID_CREDENTIAL, "param body.skus is missing", 400)
@@ -279,13 +348,17 @@ class ProductHandlers:
                         }
                     )
                     continue
-                for warehouse_id, quantity in given.items():
-                    sku.inventory[warehouse_id] = int(quantity)
+                for skus in _versions(product):
+                    for copy_of_sku in skus:
+                        if copy_of_sku.id == sku_id:
+                            copy_of_sku.inventory.update({w: int(q) for w, q in given.items()})
             product.update_time = int(ctx.state.now())
         return {"errors": errors} if errors else {}
 
 
-def product_json(product: Product, *, summary: bool = False) -> dict[str, Any]:
+def product_json(product: Product, *, summary: bool = False, version: ProductVersion | None = None) -> dict[str, Any]:
+    """Get Product's view; `version` shows an edit under review or a draft in place of the live content."""
+    body = version.body if version is not None else product.body
     skus = [
         {
             "id": s.id,
@@ -300,31 +373,30 @@ def product_json(product: Product, *, summary: bool = False) -> dict[str, Any]:
             "sales_attributes": s.sales_attributes,
             "identifier_code": s.identifier_code,
         }
-        for s in product.skus
+        for s in (version.skus if version is not None else product.skus)
     ]
-    body = product.body
-    if summary:
-        return {
-            "id": product.id,
-            "title": body["title"],
-            "status": product.status,
-            "skus": skus,
-            "update_time": product.update_time,
-        }
-    return {
+    common: dict[str, Any] = {
         "id": product.id,
         "title": body["title"],
-        "description": body["description"],
         "status": product.status,
-        "category_chains": [{"id": str(body["category_id"]), "is_leaf": True}],
-        "main_images": body["main_images"],
         "skus": skus,
+        # The audit status covers a post-live edit too: AUDITING while v2 is reviewed, v1 still ACTIVATE.
+        "audit": {"status": product.audit_status, "pre_approved_reasons": []},
+        "has_draft": product.draft is not None,
+        "update_time": product.update_time,
+    }
+    if summary:
+        return common
+    brand = next((b for b in BRANDS if b["id"] == str(body.get("brand_id"))), None)
+    return common | {
+        "description": body["description"],
+        "category_chains": [{"id": str(body["category_id"]), "is_leaf": True}],
+        **({"brand": {"id": brand["id"], "name": brand["name"]}} if brand is not None else {}),
+        "main_images": body["main_images"],
         "product_attributes": body.get("product_attributes", []),
         "package_weight": body["package_weight"],
         "package_dimensions": body.get("package_dimensions"),
-        "audit": {"status": product.audit_status},
         "audit_failed_reasons": product.audit_failed_reasons,
         "external_product_id": body.get("external_product_id"),
         "create_time": product.create_time,
-        "update_time": product.update_time,
     }

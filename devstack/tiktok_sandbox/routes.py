@@ -6,15 +6,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tiktok_sandbox import catalogue_api, images, order_api, returns
+from tiktok_sandbox import catalogue_api, images, order_api, recommend, reverse_api
 from tiktok_sandbox.context import Ctx
 from tiktok_sandbox.fulfillment import FulfillmentHandlers
 from tiktok_sandbox.products import ProductHandlers
+from tiktok_sandbox.reverse_api import ReverseHandlers
 
 Handler = Callable[[Ctx], dict[str, Any]]
 
 REQUIRED = "required"
 FORBIDDEN = "forbidden"
+OPTIONAL = "optional"
 
 
 @dataclass(frozen=True)
@@ -47,9 +49,10 @@ def authorized_shops(ctx: Ctx) -> dict[str, Any]:
     }
 
 
-def api_routes(products: ProductHandlers, fulfillment: FulfillmentHandlers) -> list[ApiRoute]:
+def api_routes(products: ProductHandlers, fulfillment: FulfillmentHandlers, reverse: ReverseHandlers) -> list[ApiRoute]:
     basic, write = "seller.product.basic", "seller.product.write"
     p = "/product/202309"
+    rr, rr_scope = "/return_refund/202309", "seller.return_refund.basic"
     return [
         ApiRoute(
             "shops",
@@ -60,6 +63,10 @@ def api_routes(products: ProductHandlers, fulfillment: FulfillmentHandlers) -> l
             FORBIDDEN,
         ),
         ApiRoute("categories", "GET", f"{p}/categories", catalogue_api.get_categories, basic),
+        # shop_cipher is optional here (recommend-category spec); without it the seller's base region decides.
+        ApiRoute(
+            "category_recommend", "POST", f"{p}/categories/recommend", recommend.recommend_category, basic, OPTIONAL
+        ),
         ApiRoute(
             "attributes",
             "GET",
@@ -141,18 +148,25 @@ def api_routes(products: ProductHandlers, fulfillment: FulfillmentHandlers) -> l
             fulfillment.package_detail,
             "seller.fulfillment.basic",
         ),
+        ApiRoute("return_search", "POST", f"{rr}/returns/search", reverse_api.search_returns, rr_scope),
+        ApiRoute("return_approve", "POST", f"{rr}/returns/<return_id>/approve", reverse.approve_return, rr_scope),
+        ApiRoute("return_reject", "POST", f"{rr}/returns/<return_id>/reject", reverse.reject_return, rr_scope),
         ApiRoute(
-            "return_search",
-            "POST",
-            "/return_refund/202309/returns/search",
-            returns.search_returns,
-            "seller.return_refund.basic",
+            "cancellation_search", "POST", f"{rr}/cancellations/search", reverse_api.search_cancellations, rr_scope
         ),
         ApiRoute(
-            "cancellation_search",
+            "cancellation_approve",
             "POST",
-            "/return_refund/202309/cancellations/search",
-            returns.search_cancellations,
-            "seller.return_refund.basic",
+            f"{rr}/cancellations/<cancel_id>/approve",
+            reverse.approve_cancellation,
+            rr_scope,
         ),
+        ApiRoute(
+            "cancellation_reject",
+            "POST",
+            f"{rr}/cancellations/<cancel_id>/reject",
+            reverse.reject_cancellation,
+            rr_scope,
+        ),
+        ApiRoute("reject_reasons", "GET", f"{rr}/reject_reasons", reverse.reject_reasons, rr_scope),
     ]

@@ -52,28 +52,45 @@ class Sku:
 
 
 @dataclass
+class ProductVersion:
+    """A post-live edit under review, or a post-live draft: the content that is not (yet) on sale."""
+
+    body: dict[str, Any]
+    skus: list[Sku]
+
+
+@dataclass
 class Product:
     id: str
     shop_id: str
-    body: dict[str, Any]  # the last accepted create/edit body (minus skus)
+    body: dict[str, Any]  # the base version: the last approved (or, before approval, submitted) body minus skus
     skus: list[Sku]
     status: str
     audit_status: str
     create_time: int
     update_time: int
     audit_failed_reasons: list[dict[str, Any]] = field(default_factory=list)
+    # TikTok keeps a live product (v1) selling while an edit (v2) is under review, and keeps post-live drafts
+    # apart from the live version (edit-product / get-product specs, lazykern/ecommerce-api-docs).
+    under_review: ProductVersion | None = None
+    draft: ProductVersion | None = None
 
 
 @dataclass
 class LineItem:
+    """One unit of one SKU; money in cents (sale = original - seller discount - platform discount)."""
+
     id: str
     sku_id: str
     product_id: str
     product_name: str
     sku_name: str
     seller_sku: str | None
-    sale_price: str
-    original_price: str
+    sku_image: str | None
+    original_price: int
+    seller_discount: int
+    platform_discount: int
+    tax: int  # this unit's share of payment.product_tax
     currency: str
     display_status: str = "UNPAID"
     package_id: str | None = None
@@ -81,7 +98,13 @@ class LineItem:
     tracking_number: str | None = None
     shipping_provider_id: str | None = None
     shipping_provider_name: str | None = None
+    rts_time: int | None = None
+    cancel_user: str | None = None
     cancel_reason: str | None = None
+
+    @property
+    def sale_price(self) -> int:
+        return self.original_price - self.seller_discount - self.platform_discount
 
 
 @dataclass
@@ -107,6 +130,10 @@ class Order:
     cancel_time: int | None = None
     cancel_reason: str | None = None
     cancellation_initiator: str | None = None
+    is_buyer_request_cancel: bool = False
+    request_cancel_time: int | None = None
+    rts_time: int | None = None
+    collection_time: int | None = None
     package_ids: list[str] = field(default_factory=list)
 
 
@@ -128,6 +155,42 @@ class Package:
     shipped_time: int | None = None
 
 
+@dataclass(frozen=True)
+class LineRefund:
+    subtotal: int
+    shipping_fee: int
+    tax: int
+
+    @property
+    def total(self) -> int:
+        return self.subtotal + self.shipping_fee + self.tax
+
+
+@dataclass(frozen=True)
+class Refund:
+    """What a return or cancellation gives back, in cents, per order line and in total (sums match exactly)."""
+
+    currency: str
+    lines: dict[str, LineRefund]  # order_line_item_id -> its share
+    discounts: dict[str, int]  # product/shipping seller/platform discounts attached to the refunded lines
+
+    @property
+    def subtotal(self) -> int:
+        return sum(r.subtotal for r in self.lines.values())
+
+    @property
+    def shipping_fee(self) -> int:
+        return sum(r.shipping_fee for r in self.lines.values())
+
+    @property
+    def tax(self) -> int:
+        return sum(r.tax for r in self.lines.values())
+
+    @property
+    def total(self) -> int:
+        return self.subtotal + self.shipping_fee + self.tax
+
+
 @dataclass
 class ReturnRecord:
     id: str
@@ -136,11 +199,14 @@ class ReturnRecord:
     return_type: str
     status: str
     line_item_ids: list[str]
-    refund_total: str
-    currency: str
+    refund: Refund
     reason: str
     create_time: int
     update_time: int
+    partial_refund: dict[str, str] | None = None
+    seller_proposed_return_type: str | None = None
+    reject_reason: str | None = None
+    reject_comment: str | None = None
 
 
 @dataclass
@@ -153,10 +219,20 @@ class Cancellation:
     role: str
     reason: str
     line_item_ids: list[str]
-    refund_total: str
-    currency: str
+    refund: Refund
     create_time: int
     update_time: int
+    reject_reason: str | None = None
+    reject_comment: str | None = None
+
+
+@dataclass(frozen=True)
+class ReverseAction:
+    """A remembered approve/reject, so a repeated idempotency_key answers the same without acting again."""
+
+    route: str
+    target_id: str
+    result: dict[str, Any]
 
 
 class SandboxState:
@@ -179,6 +255,7 @@ class SandboxState:
         self.packages: dict[str, Package] = {}
         self.returns: dict[str, ReturnRecord] = {}
         self.cancellations: dict[str, Cancellation] = {}
+        self.reverse_actions: dict[tuple[str, str], ReverseAction] = {}  # (shop_id, idempotency_key)
         self._ids = itertools.count(1)
 
     def now(self) -> float:

@@ -142,6 +142,7 @@ def connect(
 
 US_WAREHOUSE = "7068517275539719942"
 GB_WAREHOUSE = "7068517275539719952"
+USPS_ID = "7117858858072016686"
 
 
 def upload_main_image(tts: Connected, shop: ShopRef) -> str:

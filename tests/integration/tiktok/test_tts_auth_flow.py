@@ -10,7 +10,7 @@ import requests
 
 from tiktok_sandbox import SandboxConfig, TikTokSandbox
 from tts_connector.tiktok.auth import TikTokAuthClient, authorization_url
-from tts_connector.tiktok.errors import TikTokApiError
+from tts_connector.tiktok.errors import RefreshTokenRejectedError, TikTokApiError
 
 pytestmark = pytest.mark.integration
 
@@ -74,8 +74,9 @@ def test_refresh_rotates_the_refresh_token(sandbox: TikTokSandbox) -> None:
     second = client.refresh(first.refresh_token)
     assert second.access_token != first.access_token
     assert second.refresh_token != first.refresh_token
-    with pytest.raises(TikTokApiError):
+    with pytest.raises(RefreshTokenRejectedError) as raised:
         client.refresh(first.refresh_token)
+    assert raised.value.tiktok_code == 36004005
     assert client.refresh(second.refresh_token).access_token
 
 
@@ -93,3 +94,40 @@ def test_auth_code_expires() -> None:
 def test_token_endpoints_are_get_only(sandbox: TikTokSandbox) -> None:
     response = requests.post(f"{sandbox.base_url}/api/v2/token/get", timeout=5)
     assert response.json()["code"] == 36009010
+
+
+def _auth_host(sandbox: TikTokSandbox, path: str, **params: str) -> requests.Response:
+    return requests.get(f"{sandbox.base_url}/api/v2/token/{path}", params=params, timeout=5)
+
+
+def test_auth_host_failures_are_http_200_with_a_nonzero_code(sandbox: TikTokSandbox) -> None:
+    """Reference §1.5: failure "is signalled by code != 0 in the body, not by HTTP status"."""
+    app = {"app_key": sandbox.config.app_key, "app_secret": sandbox.config.app_secret}
+    answers = {
+        "wrong secret": _auth_host(sandbox, "get", **app | {"app_secret": "x", "auth_code": "c"}),
+        "wrong grant type": _auth_host(sandbox, "get", **app, auth_code="c", grant_type="authorization_code"),
+        "unknown auth code": _auth_host(sandbox, "get", **app, auth_code="nope", grant_type="authorized_code"),
+        "unknown refresh token": _auth_host(
+            sandbox, "refresh", **app, refresh_token="TTP_x", grant_type="refresh_token"
+        ),
+        "POST": requests.post(f"{sandbox.base_url}/api/v2/token/refresh", timeout=5),
+    }
+    for case, response in answers.items():
+        body = response.json()
+        assert response.status_code == 200, case
+        assert body["code"] != 0 and body["message"] and body["request_id"], case
+        assert "data" not in body, case
+    assert answers["unknown refresh token"].json()["code"] == 36004005
+
+
+def test_expired_refresh_token_is_rejected_for_reauthorization() -> None:
+    sandbox = TikTokSandbox(SandboxConfig(refresh_token_ttl=0.2)).start()
+    try:
+        tokens = _auth_client(sandbox).exchange_code(_authorize(sandbox)["code"][0])
+        time.sleep(0.3)
+        with pytest.raises(RefreshTokenRejectedError) as raised:
+            _auth_client(sandbox).refresh(tokens.refresh_token)
+        assert (raised.value.tiktok_code, raised.value.tiktok_message) == (36004001, "rt has expired")
+        assert raised.value.hint
+    finally:
+        sandbox.stop()

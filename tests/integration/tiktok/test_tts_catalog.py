@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.tiktok.support import GB_WAREHOUSE, US_WAREHOUSE, Connected, png_bytes
+from tests.integration.tiktok.support import GB_WAREHOUSE, US_WAREHOUSE, Connected, png_bytes, upload_main_image
 from tts_connector.tiktok.catalog import category_version_for
 from tts_connector.tiktok.errors import TikTokApiError
 from tts_connector.tiktok.models.catalog import Category
@@ -98,3 +98,56 @@ def test_image_upload_returns_uri_and_url(tts: Connected) -> None:
 def test_image_upload_enforces_format_and_size(tts: Connected, content: bytes, use_case: str) -> None:
     with pytest.raises(TikTokApiError):
         tts.api.catalog.upload_image(tts.us, content, filename="x", content_type="image/png", use_case=use_case)
+
+
+@pytest.mark.parametrize(
+    ("title", "leaf", "path"),
+    [
+        ("Sandbox graphic tee with a printed logo", "900111", ["Womenswear & Underwear", "Women's Tops", "T-shirts"]),
+        ("Plain basic tee, 100% cotton", "900112", None),
+        ("Ceramic coffee mug 350ml", "910110", None),
+        ("Silicone case for iPhone 15", "920110", None),
+    ],
+)
+def test_recommend_category_matches_the_title(tts: Connected, title: str, leaf: str, path: list[str] | None) -> None:
+    found = tts.api.catalog.recommend_category(tts.us, title, category_version="v2")
+    assert found.leaf_category_id == leaf
+    assert found.categories[-1].id == leaf and found.categories[-1].is_leaf
+    assert [c.level for c in found.categories] == list(range(1, len(found.categories) + 1))
+    assert not any(c.is_leaf for c in found.categories[:-1])
+    if path:
+        assert found.path_names[: len(path)] == path
+    # The same title always gets the same answer.
+    assert tts.api.catalog.recommend_category(tts.us, title, category_version="v2") == found
+
+
+def test_recommend_category_uses_the_shops_tree_and_validates(tts: Connected) -> None:
+    assert tts.api.catalog.recommend_category(tts.gb, "Slim fit denim jeans").leaf_category_id == "601300"
+    uri = upload_main_image(tts, tts.us)
+    with_image = tts.api.catalog.recommend_category(
+        tts.us, "Graphic tee", description="<p>Soft</p>", image_uris=[uri], category_version="v2"
+    )
+    assert with_image.leaf_category_id == "900111"
+    for kwargs, code in (
+        ({"product_title": "Slim fit denim jeans", "category_version": "v2"}, 12019064),  # no jeans in the v2 seed
+        ({"product_title": "Graphic tee", "category_version": "v1"}, 12052217),  # US must use v2
+        ({"product_title": "Graphic tee", "category_version": "v2", "image_uris": ["tos-never-uploaded"]}, 12052722),
+        ({"product_title": "x" * 256, "category_version": "v2"}, 12052051),
+        ({"product_title": "Graphic tee", "category_version": "v2", "description": "d" * 10001}, 12052013),
+    ):
+        with pytest.raises(TikTokApiError) as raised:
+            tts.api.catalog.recommend_category(tts.us, **kwargs)
+        assert raised.value.tiktok_code == code
+    with pytest.raises(TikTokApiError) as missing:
+        tts.client.call("POST", "/product/202309/categories/recommend", shop=tts.us, body={}, idempotent=True)
+    assert missing.value.tiktok_code == 36009004
+    # shop_cipher is optional for this API: without it the seller's base region (US) decides the tree.
+    without_shop = tts.client.call(
+        "POST",
+        "/product/202309/categories/recommend",
+        shop=tts.us,
+        send_cipher=False,
+        body={"product_title": "Coffee mug", "category_version": "v2"},
+        idempotent=True,
+    )
+    assert without_shop["leaf_category_id"] == "910110"

@@ -245,16 +245,22 @@ def test_edit_replaces_and_keeps_sku_ids_then_partial_edit_changes_one_field(tts
     only_red = edited.model_copy(update={"skus": edited.skus[:1]})
     result = tts.api.products.edit(tts.us, product_id, only_red)
     assert [s.id for s in result.skus] == [skus["TEE-RED-S"]]
+    # The edit is audited beside the live version, then published.
+    assert wait_until(lambda: _audit(tts, product_id) == "APPROVED")
     product = tts.api.products.get(tts.us, product_id)
-    assert product.title == "Renamed tee"
-    assert len(product.skus) == 1
-    assert product.status == "PENDING"  # edits go back to audit
+    assert (product.title, len(product.skus), product.status) == ("Renamed tee", 1, "ACTIVATE")
     tts.api.products.partial_edit(tts.us, product_id, {"title": "Partially renamed tee"})
+    assert wait_until(lambda: _audit(tts, product_id) == "APPROVED")
     product = tts.api.products.get(tts.us, product_id)
     assert product.title == "Partially renamed tee"
     assert product.description == "<p>Soft cotton tee</p>"
     with pytest.raises(ValueError, match="Unknown product fields"):
         tts.api.products.partial_edit(tts.us, product_id, {"titel": "typo"})
+
+
+def _audit(tts: Connected, product_id: str) -> str | None:
+    audit = tts.api.products.get(tts.us, product_id).audit
+    return audit.status if audit is not None else None
 
 
 def test_idempotency_key_returns_the_same_product(tts: Connected) -> None:

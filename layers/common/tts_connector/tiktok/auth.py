@@ -1,9 +1,10 @@
 """Auth host calls (token exchange and refresh) and the seller authorization URL.
 
 The auth host (auth.tiktok-shops.com) is not the API host: calls are unsigned GETs with the app secret in the
-query, and `grant_type` is the literal `authorized_code`. Neither call is retried here: an auth code is single
-use, and a refresh may rotate the refresh token, so a blind retry after a lost answer can fail or lock the
-shop out; callers retry the whole step instead.
+query, and `grant_type` is the literal `authorized_code`. It signals failure with `code != 0` in an HTTP 200
+body (reference §1.5), so the body's code decides, never the HTTP status. Neither call is retried here: an
+auth code is single use, and a refresh may rotate the refresh token, so a blind retry after a lost answer can
+fail or lock the shop out; callers retry the whole step instead.
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ from aws_lambda_powertools import Logger
 from pydantic import ValidationError
 
 from tts_connector.tiktok.envelope import read_envelope
-from tts_connector.tiktok.errors import TikTokApiError, TikTokTransientError
+from tts_connector.tiktok.errors import (
+    CODE_AUTH_RECORD_NOT_FOUND,
+    CODE_REFRESH_TOKEN_EXPIRED,
+    RefreshTokenRejectedError,
+    TikTokApiError,
+    TikTokTransientError,
+)
 from tts_connector.tiktok.models.auth import TokenSet
 
 logger = Logger(child=True)
@@ -88,4 +95,13 @@ class TikTokAuthClient:
             "TikTok token call failed",
             extra={"path": path, "tiktok_code": envelope.code, "request_id": envelope.request_id},
         )
+        if path == TOKEN_REFRESH_PATH and envelope.code in (CODE_REFRESH_TOKEN_EXPIRED, CODE_AUTH_RECORD_NOT_FOUND):
+            raise RefreshTokenRejectedError(
+                "TikTok Shop no longer accepts this refresh token",
+                tiktok_code=envelope.code,
+                tiktok_message=envelope.message,
+                request_id=envelope.request_id,
+                path=path,
+                hint="Have the seller re-authorize the app (`ttsc connect`)",
+            )
         raise envelope.error(path)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from tts_connector.tiktok.client import ShopRef, TikTokShopClient
 from tts_connector.tiktok.models.catalog import (
     Attribute,
@@ -9,6 +12,7 @@ from tts_connector.tiktok.models.catalog import (
     Brands,
     Categories,
     Category,
+    CategoryRecommendation,
     CategoryRules,
     UploadedImage,
 )
@@ -43,6 +47,27 @@ class CatalogApi:
             idempotent=True,
         )
         return Categories.model_validate(data or {}).categories
+
+    def recommend_category(
+        self,
+        shop: ShopRef,
+        product_title: str,
+        *,
+        description: str | None = None,
+        image_uris: Sequence[str] = (),
+        category_version: str = "v1",
+    ) -> CategoryRecommendation:
+        """TikTok's suggested leaf category for a product (title in the market's language; US needs v2).
+
+        TikTok answers 12019064 when nothing matches: the caller falls back to the merchant's mapping.
+        """
+        body: dict[str, Any] = {"product_title": product_title, "category_version": category_version}
+        if description:
+            body["description"] = description
+        if image_uris:
+            body["images"] = [{"uri": uri} for uri in image_uris]
+        data = self._client.call("POST", "/product/202309/categories/recommend", shop=shop, body=body, idempotent=True)
+        return CategoryRecommendation.model_validate(data or {})
 
     def attributes(
         self, shop: ShopRef, category_id: str, *, category_version: str = "v1", locale: str | None = None

@@ -22,6 +22,9 @@ CODE_INVALID_CREDENTIAL = 36009004
 CODE_RATE_LIMITED = 36009002
 CODE_INTERNAL_ERROR = 36009003
 CODE_REQUEST_TIMEOUT = 36009007
+# Auth host, refresh: "rt has expired" / "can not find related auth record" (EcomPHP/tiktokshop-php PR #15).
+CODE_REFRESH_TOKEN_EXPIRED = 36004001
+CODE_AUTH_RECORD_NOT_FOUND = 36004005
 
 TRANSIENT_CODES = frozenset({CODE_INTERNAL_ERROR, CODE_REQUEST_TIMEOUT})
 
@@ -103,6 +106,12 @@ class MissingScopeError(TikTokAuthError):
         super().__init__(message, **kwargs)
         self.scope = scope
         self.details["scope"] = scope
+
+
+class RefreshTokenRejectedError(TikTokAuthError):
+    """The auth host no longer accepts the refresh token (expired, rotated away or revoked): re-authorize."""
+
+    code = "tiktok_refresh_token_rejected"
 
 
 class TikTokTransientError(TransientError):

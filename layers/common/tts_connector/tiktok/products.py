@@ -54,8 +54,23 @@ class ProductsApi:
         )
         return ProductWriteResult.model_validate(data or {})
 
-    def get(self, shop: ShopRef, product_id: str) -> Product:
-        data = self._client.call("GET", f"{PRODUCTS_PATH}/{product_id}", shop=shop, idempotent=True)
+    def get(
+        self, shop: ShopRef, product_id: str, *, under_review_version: bool = False, draft_version: bool = False
+    ) -> Product:
+        """The live version; `under_review_version` asks for a post-live edit still in audit (TikTok refuses
+        with 12052547 when there is none), `draft_version` for a post-live draft. The two are exclusive."""
+        if under_review_version and draft_version:
+            raise ValueError("under_review_version and draft_version are mutually exclusive")
+        data = self._client.call(
+            "GET",
+            f"{PRODUCTS_PATH}/{product_id}",
+            shop=shop,
+            query={
+                "return_under_review_version": True if under_review_version else None,
+                "return_draft_version": True if draft_version else None,
+            },
+            idempotent=True,
+        )
         return Product.model_validate(data or {})
 
     def search(
@@ -64,15 +79,19 @@ class ProductsApi:
         *,
         status: str | None = None,
         seller_skus: Sequence[str] | None = None,
+        audit_status: Sequence[str] | None = None,
         update_time_ge: int | None = None,
         page_size: int = 50,
         page_token: str | None = None,
     ) -> ProductSearchPage:
+        """`status` filters the live version; `audit_status` (e.g. ["AUDITING"]) also finds post-live edits."""
         body: dict[str, Any] = {}
         if status:
             body["status"] = status
         if seller_skus:
             body["seller_skus"] = list(seller_skus)
+        if audit_status:
+            body["audit_status"] = list(audit_status)
         if update_time_ge is not None:
             body["update_time_ge"] = update_time_ge
         data = self._client.call(

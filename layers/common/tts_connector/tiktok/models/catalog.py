@@ -54,6 +54,25 @@ class Attribute(TikTokResponseModel):
         return raw
 
 
+class RecommendedCategory(TikTokResponseModel):
+    id: str
+    name: str | None = None
+    level: int | None = None
+    is_leaf: bool = False
+    permission_statuses: list[str] = Field(default_factory=list)
+
+
+class CategoryRecommendation(TikTokResponseModel):
+    """Recommend Category's answer: a leaf id and the path to it from the root (level 1 first)."""
+
+    leaf_category_id: str
+    categories: list[RecommendedCategory] = Field(default_factory=list)
+
+    @property
+    def path_names(self) -> list[str]:
+        return [c.name or c.id for c in sorted(self.categories, key=lambda c: c.level or 0)]
+
+
 class Attributes(TikTokResponseModel):
     attributes: list[Attribute] = Field(default_factory=list)
 

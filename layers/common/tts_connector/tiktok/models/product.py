@@ -93,13 +93,22 @@ class CreatedSku(TikTokResponseModel):
 
 
 class ProductWarning(TikTokResponseModel):
+    """E.g. "The [brand_id]:123 field is incorrect and has been automatically cleared by the system. ..."."""
+
     message: str
 
 
 class ProductWriteResult(TikTokResponseModel):
+    """Create/Edit Product answer. `warnings` lists fields TikTok cleared or changed although it answered
+    code 0 (an unknown brand_id is dropped, not refused): surface them to the merchant."""
+
     product_id: str
     skus: list[CreatedSku] = Field(default_factory=list)
     warnings: list[ProductWarning] = Field(default_factory=list)
+
+    @property
+    def warning_messages(self) -> list[str]:
+        return [w.message for w in self.warnings]
 
 
 class ProductPrice(TikTokResponseModel):
@@ -128,7 +137,16 @@ class AuditFailedReason(TikTokResponseModel):
 
 
 class Audit(TikTokResponseModel):
+    """NONE, AUDITING, FAILED, PRE_APPROVED or APPROVED; covers a post-live edit too (the live version stays
+    ACTIVATE while the edit is AUDITING, and stays unchanged when it FAILED)."""
+
     status: str | None = None
+    pre_approved_reasons: list[str] = Field(default_factory=list)
+
+
+class ProductBrand(TikTokResponseModel):
+    id: str
+    name: str | None = None
 
 
 class Product(TikTokResponseModel):
@@ -137,11 +155,18 @@ class Product(TikTokResponseModel):
     description: str | None = None
     status: str
     skus: list[ProductSku] = Field(default_factory=list)
+    brand: ProductBrand | None = None
     audit: Audit | None = None
     audit_failed_reasons: list[AuditFailedReason] = Field(default_factory=list)
+    has_draft: bool = False
     external_product_id: str | None = None
     create_time: int | None = None
     update_time: int | None = None
+
+    @property
+    def edit_under_review(self) -> bool:
+        """A live product whose latest edit is being audited (Get Product's default answer is the live one)."""
+        return self.status == "ACTIVATE" and self.audit is not None and self.audit.status == "AUDITING"
 
 
 class ProductSummary(TikTokResponseModel):
@@ -149,6 +174,8 @@ class ProductSummary(TikTokResponseModel):
     title: str
     status: str
     skus: list[ProductSku] = Field(default_factory=list)
+    audit: Audit | None = None
+    has_draft: bool = False
     update_time: int | None = None
 
 
