@@ -4,6 +4,8 @@ BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 export SAM_CLI_TELEMETRY := 0
 PYTEST_ARGS ?=
+# Two workers: CI has 2 cores, and each local stack is its own process tree (moto state is per process).
+PYTEST_WORKERS ?= 2
 
 .PHONY: dev demo up openapi format lint typecheck validate build unit integration e2e pytest test bench clean
 
@@ -46,7 +48,7 @@ e2e: dev
 	pytest tests/e2e $(PYTEST_ARGS)
 
 pytest: dev
-	pytest tests $(PYTEST_ARGS)
+	pytest tests -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # What CI runs (.ci/run): lint, types, the template, the build, then every test (the packaging test uses the build).
 test: lint typecheck validate build pytest
