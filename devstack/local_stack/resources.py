@@ -74,8 +74,7 @@ def create_resources(
     for logical_id, res in template.of_type("AWS::DynamoDB::Table").items():
         props = res["Properties"]
         name = f"{stack_name}-{logical_id}"
-        kwargs = {k: props[k] for k in _TABLE_KEYS if k in props}
-        table = dynamodb.create_table(TableName=name, **kwargs)["TableDescription"]
+        table = dynamodb.create_table(TableName=name, **table_arguments(props))["TableDescription"]
         ttl = props.get("TimeToLiveSpecification")
         if ttl and ttl.get("Enabled"):
             dynamodb.update_time_to_live(
@@ -126,6 +125,11 @@ def create_resources(
         )
         events.put_targets(Rule=rule, Targets=[{"Id": "Function", "Arn": physical[schedule.function]["Arn"]}])
     return CreatedResources(physical=physical, queue_urls=queue_urls)
+
+
+def table_arguments(props: dict[str, Any]) -> dict[str, Any]:
+    """CreateTable arguments from a template's table properties (keys, indexes, billing, streams)."""
+    return {k: props[k] for k in _TABLE_KEYS if k in props}
 
 
 def create_secret(endpoint_url: str, name: str, value: dict[str, Any]) -> None:

@@ -24,10 +24,13 @@ from tts_connector.events.queue import SqsEventPublisher
 from tts_connector.events.replay import EventReplayer, SqsDeadLetterQueue
 from tts_connector.events.router import EventRegistry
 from tts_connector.events.store import DynamoDBEventStore
+from tts_connector.jobs.store import DynamoDBJobStore
+from tts_connector.listings.store import DynamoDBListingStore
 from tts_connector.magento.client import MagentoClient
 from tts_connector.magento.credentials import credentials_from_mapping
 from tts_connector.secrets import get_secret_json
 from tts_connector.settings import get_settings
+from tts_connector.shop_settings import DynamoDBShopSettingsStore
 from tts_connector.tiktok.api import TikTokShopApi
 from tts_connector.tiktok.auth import TikTokAuthClient
 from tts_connector.tiktok.client import TikTokShopClient
@@ -77,6 +80,22 @@ def event_replayer() -> EventReplayer:
 
 def dead_letter_queues() -> list[SqsDeadLetterQueue]:
     return [SqsDeadLetterQueue(aws.sqs(), name, url) for name, url in get_settings().dead_letter_queue_urls().items()]
+
+
+# ---------- Shared stores of the capabilities ----------
+@cache
+def listing_store() -> DynamoDBListingStore:
+    return DynamoDBListingStore(aws.dynamodb().Table(get_settings().require("mappings_table")))
+
+
+@cache
+def job_store() -> DynamoDBJobStore:
+    return DynamoDBJobStore(aws.dynamodb().Table(get_settings().require("jobs_table")))
+
+
+@cache
+def shop_settings() -> DynamoDBShopSettingsStore:
+    return DynamoDBShopSettingsStore(aws.dynamodb().Table(get_settings().require("mappings_table")))
 
 
 # ---------- TikTok clients over stored tokens ----------
