@@ -22,10 +22,11 @@ def _percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
-def run() -> dict[str, Any]:
+def run(smoke: bool = False) -> dict[str, Any]:
     startups: list[float] = []
+    starts, samples = (1, 5) if smoke else (STARTS, WEBHOOKS)
     with tempfile.TemporaryDirectory() as state:
-        for _ in range(STARTS):
+        for _ in range(starts):
             stack = LocalStack(StackConfig(state_dir=Path(state), run_schedules=False))
             began = time.perf_counter()
             stack.start()
@@ -40,8 +41,9 @@ def run() -> dict[str, Any]:
             routed: list[float] = []
             table = stack.physical("EventsTable")
             dynamodb = stack.client("dynamodb")
-            for i in range(WEBHOOKS):
-                body = encode(tiktok_notification(notification_id=f"bench-{i}"))
+            for i in range(samples):
+                # Topic 6 is routed through the shop events queue to its handler (the shop is unknown: IGNORED).
+                body = encode(tiktok_notification(topic=6, notification_id=f"bench-{i}", data={}))
                 signature = sign_tiktok_webhook(creds["app_key"], creds["app_secret"], body)
                 sent = time.perf_counter()
                 response = requests.post(
@@ -70,5 +72,5 @@ def run() -> dict[str, Any]:
             "p50": round(statistics.median(routed[1:]) * 1000, 1),
             "p95": round(_percentile(routed[1:], 95) * 1000, 1),
         },
-        "samples": WEBHOOKS,
+        "samples": samples,
     }

@@ -149,11 +149,12 @@ def run_workers(
     )
 
 
-def run() -> dict[str, Any]:
+def run(smoke: bool = False) -> dict[str, Any]:
+    calls = 5 if smoke else CALLS_PER_WORKER
     config = SandboxConfig(rate_limit_qps=SANDBOX_QPS, rate_limit_burst=SANDBOX_QPS)
     result: dict[str, Any] = {
         "workers": WORKERS,
-        "calls_per_worker": CALLS_PER_WORKER,
+        "calls_per_worker": calls,
         "sandbox_limit_qps": SANDBOX_QPS,
         "client_rate": CLIENT_RATE,
         "client_burst": CLIENT_BURST,
@@ -162,11 +163,11 @@ def run() -> dict[str, Any]:
         create_rate_limit_table(dynamodb_client(endpoint), TABLE)
         with TikTokSandbox(config) as sandbox:
             result["with_dynamodb_limiter"] = run_workers(
-                sandbox, workers=WORKERS, calls_per_worker=CALLS_PER_WORKER, dynamodb_endpoint=endpoint
+                sandbox, workers=WORKERS, calls_per_worker=calls, dynamodb_endpoint=endpoint
             ).as_dict()
         with TikTokSandbox(config) as sandbox:
             result["without_limiter"] = run_workers(
-                sandbox, workers=WORKERS, calls_per_worker=CALLS_PER_WORKER, dynamodb_endpoint=None
+                sandbox, workers=WORKERS, calls_per_worker=calls, dynamodb_endpoint=None
             ).as_dict()
     return result
 
