@@ -35,12 +35,14 @@ def _without_action(function: str, action: str, resource: str) -> Callable[[dict
     def change(raw: dict[str, Any]) -> None:
         removed = False
         for policy in raw["Resources"][function]["Properties"]["Policies"]:
-            for statement in policy.get("Statement", []):
+            if "Statement" not in policy:  # a SAM policy template
+                continue
+            for statement in policy["Statement"]:
                 actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
                 if action in actions and resource in repr(statement["Resource"]):
                     statement["Action"] = [a for a in actions if a != action]
                     removed = True
-            policy["Statement"] = [s for s in policy.get("Statement", []) if s["Action"]]
+            policy["Statement"] = [s for s in policy["Statement"] if s["Action"]]
         assert removed, f"{function} has no {action} on {resource} to remove"
 
     return change
