@@ -7,6 +7,8 @@ import hmac
 import json
 import time
 import uuid
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 
@@ -39,3 +41,21 @@ def sign_tiktok_webhook(app_key: str, app_secret: str, body: bytes) -> str:
 
 def encode(payload: Any) -> bytes:
     return json.dumps(payload, separators=(",", ":")).encode()
+
+
+def template_variant(template: Path, directory: Path, change: Callable[[dict[str, Any]], None]) -> Path:
+    """A copy of `template` changed by `change(raw)`, written to `directory`.
+
+    CodeUri and ContentUri are relative to the template's folder, so the copy gets them as absolute paths.
+    """
+    from samcli.yamlhelper import yaml_parse  # SAM CLI loads slowly; only the tests that need it pay
+
+    raw = yaml_parse(template.read_text())
+    for resource in raw["Resources"].values():
+        for key in ("CodeUri", "ContentUri"):
+            if key in resource.get("Properties", {}):
+                resource["Properties"][key] = str((template.parent / resource["Properties"][key]).resolve())
+    change(raw)
+    path = directory / f"variant-{template.name}"
+    path.write_text(json.dumps(raw, indent=1))  # JSON is YAML, and the intrinsics are in their long form
+    return path

@@ -17,7 +17,7 @@ from local_stack.stack import LocalStack, StackConfig
 
 def _up(args: argparse.Namespace) -> int:
     try:
-        stack = LocalStack(StackConfig(port=args.port, time_scale=args.time_scale))
+        stack = LocalStack(StackConfig(port=args.port, time_scale=args.time_scale, enforce_iam=not args.no_enforce_iam))
         stack.start()
     except LocalConfigError as exc:
         print(f"tts-local: {exc}", file=sys.stderr)
@@ -28,6 +28,7 @@ def _up(args: argparse.Namespace) -> int:
     print(f"  TikTok Shop     {stack.tiktok.api_url if stack.tiktok else '-'}")
     print(f"  Magento         {stack.magento.base_url if stack.magento else '-'}")
     print(f"  Function logs   {stack.log_dir}")
+    print(f"  IAM decisions   {stack.iam_log}" if stack.config.enforce_iam else "  IAM             not enforced")
     print("Ctrl-C to stop.")
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
@@ -58,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     up = sub.add_parser("up", help="start the local stack until Ctrl-C")
     up.add_argument("--port", type=int, default=3000)
     up.add_argument("--time-scale", type=float, default=1.0, help="scale queue timeouts and schedule rates")
+    up.add_argument("--no-enforce-iam", action="store_true", help="let functions call AWS without their IAM policy")
     up.set_defaults(run=_up)
     demo = sub.add_parser("demo", help="run the guide's flow against the sandboxes and print it")
     demo.add_argument("--time-scale", type=float, default=0.02)

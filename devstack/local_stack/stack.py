@@ -8,7 +8,7 @@ import secrets
 import shutil
 import socket
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +24,13 @@ from local_stack.endpoints import (
     tiktok_from_env,
 )
 from local_stack.gateway import Gateway
+from local_stack.iam_policies import encryption_keys, function_identities
+from local_stack.iam_proxy import BackendLookups, IamProxy
 from local_stack.resources import CreatedResources, boto_client, create_resources, create_secret
 from local_stack.runtime import LambdaRuntime
 from local_stack.scheduler import Scheduler
 from local_stack.sqs_poller import SqsPoller
-from local_stack.template import REGION, SamTemplate
+from local_stack.template import REGION, FunctionSpec, SamTemplate
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,6 +61,9 @@ class StackConfig:
     max_concurrency: int = 4
     # Extra environment for every function (e.g. shorter secret cache in tests).
     function_env: dict[str, str] = field(default_factory=dict)
+    # Each function may only do what its policy in template.yaml allows (see iam_proxy); off, every
+    # function reaches moto unchecked.
+    enforce_iam: bool = True
 
 
 class LocalStack:
@@ -75,6 +80,7 @@ class LocalStack:
         self.sandboxes: dict[str, Any] = {}
         self._moto: ThreadedMotoServer | None = None
         self._gateway: Gateway | None = None
+        self._iam_proxy: IamProxy | None = None
         self._pollers: list[SqsPoller] = []
         self.log_dir = self.config.state_dir / "logs"
         self.started_in: float = 0.0
@@ -126,12 +132,8 @@ class LocalStack:
         (cfg.state_dir / "admin-token").write_text(cfg.admin_token)
         (cfg.state_dir / "url").write_text(self.url)
 
-        self.runtime = LambdaRuntime(
-            self.template.functions(self.resources.physical),
-            self._function_base_env(),
-            self.log_dir,
-            cfg.max_concurrency,
-        )
+        functions, endpoint = self._function_access(cfg)
+        self.runtime = LambdaRuntime(functions, self._function_base_env(endpoint), self.log_dir, cfg.max_concurrency)
         self._gateway = Gateway(
             self.runtime,
             self.template.api_routes(),
@@ -163,6 +165,9 @@ class LocalStack:
         if self.runtime:
             self.runtime.shutdown()
             self.runtime = None
+        if self._iam_proxy:
+            self._iam_proxy.stop()
+            self._iam_proxy = None
         for sandbox in self.sandboxes.values():
             sandbox.stop()
         self.sandboxes = {}
@@ -201,13 +206,40 @@ class LocalStack:
     def admin_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.config.admin_token}"}
 
+    @property
+    def iam_log(self) -> Path:
+        """The IAM proxy's decisions: one line per action a function asked for, allowed or denied."""
+        return self.log_dir / "iam.log"
+
     # ---------- internals ----------
-    def _function_base_env(self) -> dict[str, str]:
+    def _function_access(self, cfg: StackConfig) -> tuple[dict[str, FunctionSpec], str]:
+        """The functions to run and the AWS endpoint they call: moto itself, or the IAM proxy in front of it."""
+        assert self.template is not None and self.resources is not None
+        functions = self.template.functions(self.resources.physical)
+        if not cfg.enforce_iam:
+            return functions, self.aws_endpoint
+        identities = function_identities(self.template, self.resources.physical)
+        self._iam_proxy = IamProxy(
+            self.aws_endpoint,
+            identities.values(),
+            encryption_keys(self.template, self.resources.physical),
+            BackendLookups(self.aws_endpoint),
+            self.iam_log,
+        )
+        endpoint = self._iam_proxy.start(cfg.host)
+        # Each function signs with its own key, which is how the proxy knows whose policy applies.
+        signed = {
+            name: replace(spec, environment={**spec.environment, "AWS_ACCESS_KEY_ID": identities[name].access_key_id})
+            for name, spec in functions.items()
+        }
+        return signed, endpoint
+
+    def _function_base_env(self, aws_endpoint: str) -> dict[str, str]:
         return {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": os.environ.get("HOME", str(self.config.state_dir)),
             "LANG": "C.UTF-8",
-            "AWS_ENDPOINT_URL": self.aws_endpoint,
+            "AWS_ENDPOINT_URL": aws_endpoint,
             "AWS_ACCESS_KEY_ID": "local",
             "AWS_SECRET_ACCESS_KEY": "local",
             "AWS_REGION": REGION,

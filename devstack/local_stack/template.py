@@ -62,6 +62,7 @@ class SamTemplate:
         self.path = path.resolve()
         self.root = self.path.parent
         raw = yaml_parse(self.path.read_text())
+        self.raw: dict[str, Any] = raw  # as written, for SAM's translator (iam_policies)
         declared = raw.get("Parameters", {})
         applicable = {k: v for k, v in (if_declared or {}).items() if k in declared}
         self.parameters = _parameter_values(raw, {**applicable, **parameters})
@@ -88,7 +89,7 @@ class SamTemplate:
         }
         symbols = IntrinsicsSymbolTable(template=self.template, logical_id_translator=translator)
         resolver = IntrinsicResolver(template=self.template, symbol_resolver=symbols)
-        return resolver.intrinsic_property_resolver(copy.deepcopy(value), ignore_errors=False)
+        return resolver.intrinsic_property_resolver(_inline_sub_variables(value, resolver), ignore_errors=False)
 
     def functions(self, physical: dict[str, Any]) -> dict[str, FunctionSpec]:
         specs: dict[str, FunctionSpec] = {}
@@ -169,6 +170,26 @@ class SamTemplate:
                 if event.get("Type") == kind:
                     out.append((logical_id, event.get("Properties", {}), name))
         return out
+
+
+def _inline_sub_variables(value: Any, resolver: IntrinsicResolver) -> Any:
+    """A copy of `value` with each Fn::Sub variable map substituted into its string, as CloudFormation does.
+
+    SAM CLI's resolver reads a variable's resolved value again as a `${Name.Attribute}` reference, so a value
+    with a dot, such as a FIFO queue name (`x.fifo`, from SAM's SQSSendMessagePolicy), comes out as `$x.fifo`.
+    """
+    if isinstance(value, list):
+        return [_inline_sub_variables(v, resolver) for v in value]
+    if not isinstance(value, dict):
+        return value
+    sub = value.get("Fn::Sub") if len(value) == 1 else None
+    if isinstance(sub, list) and len(sub) == 2 and isinstance(sub[0], str) and isinstance(sub[1], dict):
+        variables = resolver.intrinsic_property_resolver(_inline_sub_variables(sub[1], resolver), ignore_errors=False)
+        text = sub[0]
+        for name, resolved in variables.items():
+            text = text.replace("${" + name + "}", str(resolved))
+        return {"Fn::Sub": text}
+    return {k: _inline_sub_variables(v, resolver) for k, v in value.items()}
 
 
 def _parameter_values(raw: dict[str, Any], overrides: dict[str, str]) -> dict[str, str]:

@@ -104,3 +104,17 @@ def test_unknown_parameter_is_refused() -> None:
 )
 def test_rate_expressions(expression: str, seconds: int | None) -> None:
     assert rate_seconds(expression) == seconds
+
+
+def test_sub_with_a_variable_map_substitutes_values_with_dots_literally(template: SamTemplate) -> None:
+    # SAM's SQSSendMessagePolicy: a FIFO queue's name ends in ".fifo", which is not a resource attribute.
+    queue_arn = {
+        "Fn::Sub": [
+            "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${queueName}",
+            {"queueName": {"Fn::GetAtt": ["TikTokEventsQueue", "QueueName"]}},
+        ]
+    }
+
+    resolved = template.resolve(queue_arn, {"TikTokEventsQueue": {"QueueName": "tts-local-TikTokEventsQueue.fifo"}})
+
+    assert resolved == "arn:aws:sqs:us-east-1:123456789012:tts-local-TikTokEventsQueue.fifo"
