@@ -122,7 +122,8 @@ def test_without_send_message_a_webhook_is_not_acknowledged_and_its_event_stays_
         tiktok=UNUSED_TIKTOK,
         magento=UNUSED_MAGENTO,
     )
-    body = encode(tiktok_notification(notification_id="7327112393057379999"))
+    # Topic 6 is routed to a queue (an unrouted topic would be recorded without any send).
+    body = encode(tiktok_notification(topic=6, notification_id="7327112393057379999", data={}))
     creds = UNUSED_TIKTOK.credentials
 
     # When TikTok posts a correctly signed notification

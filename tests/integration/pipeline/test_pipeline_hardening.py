@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -243,21 +247,26 @@ def test_a_failing_event_is_listed_failed_parked_and_replayed_once_fixed(stack: 
 
     # It is retried, then parked in the DLQ; listing FAILED events shows it with the reason.
     _wait_for_dlq(stack, "tts:9200")
-    listed = requests.get(
-        f"{stack.url}/admin/events", params={"status": "FAILED"}, headers=stack.admin_headers, timeout=30
-    ).json()
-    entry = next(e for e in listed if e["event_key"] == "tts:9200")
+    listed = _ttsc(stack, "--json", "events", "list", "--status", "FAILED")
+    entry = next(e for e in json.loads(listed.stdout) if e["event_key"] == "tts:9200")
     assert entry["event_type"] == "tts:6" and entry["detail"]
+    assert "tts:9200" in _ttsc(stack, "events", "list").stdout
 
     # The cause is fixed (the shop record repaired, here: removed), then the DLQ is replayed.
     dynamodb.delete_item(TableName=tokens, Key={"pk": {"S": "SHOP#broken-shop"}, "sk": {"S": "SHOP"}})
-    replay = requests.post(f"{stack.url}/admin/events/replay", json={}, headers=stack.admin_headers, timeout=60)
+    replay = _ttsc(stack, "--json", "events", "replay")
 
-    assert replay.status_code == 200, replay.text
-    assert "tts:9200" in replay.json()["replayed"]
+    assert replay.returncode == 0, replay.stderr
+    assert "tts:9200" in json.loads(replay.stdout)["replayed"]
     item = _wait_for(stack, "tts:9200", "IGNORED")
     assert "is not known here" in item["detail"]["S"]
     assert not _dlq_keys(stack)
+
+
+def _ttsc(stack: LocalStack, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TTSC_URL": stack.url, "TTSC_ADMIN_TOKEN": stack.config.admin_token}
+    ttsc = Path(sys.executable).with_name("ttsc")
+    return subprocess.run([str(ttsc), *args], env=env, capture_output=True, text=True, timeout=120, check=False)
 
 
 def _dlq_keys(stack: LocalStack) -> list[str]:
