@@ -29,6 +29,7 @@ def _up(args: argparse.Namespace) -> int:
     print(f"  Magento         {stack.magento.base_url if stack.magento else '-'}")
     print(f"  Function logs   {stack.log_dir}")
     print(f"  IAM decisions   {stack.iam_log}" if stack.config.enforce_iam else "  IAM             not enforced")
+    print_console(stack)
     print("Ctrl-C to stop.")
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
@@ -39,6 +40,15 @@ def _up(args: argparse.Namespace) -> int:
     finally:
         stack.stop()
     return 0
+
+
+def print_console(stack: LocalStack) -> None:
+    """The merchant console's address and the local users (also in .local-stack/console.json)."""
+    if not stack.console_users:
+        return
+    print(f"  Console         {stack.console_url}")
+    for user in stack.console_users:
+        print(f"    {user.group:<9} {user.username}  password {user.password}")
 
 
 def _demo(args: argparse.Namespace) -> int:

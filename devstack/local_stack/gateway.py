@@ -22,6 +22,7 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from background_server import BackgroundServer
+from local_stack.cognito import CognitoAuthorizer, Unauthorized, claims_as_api_gateway_passes_them
 from local_stack.runtime import InvocationError, LambdaRuntime
 from local_stack.template import ACCOUNT_ID, ApiRoute
 
@@ -55,6 +56,8 @@ class Gateway:
         stage: str,
         binary_media_types: list[str],
         admin_token: str,
+        authorizers: dict[str, CognitoAuthorizer] | None = None,
+        stage_variables: dict[str, str] | None = None,
     ):
         self._runtime = runtime
         # Literal segments win over parameters, as in API Gateway.
@@ -65,6 +68,8 @@ class Gateway:
         self._stage = stage
         self._binary = binary_media_types
         self._admin_token = admin_token
+        self._authorizers = authorizers or {}
+        self._stage_variables = stage_variables or None
         self._controls: list[tuple[str, re.Pattern[str], ControlHandler]] = []
         self._http = BackgroundServer(self._wsgi, "gateway")
 
@@ -99,7 +104,15 @@ class Gateway:
             "sourceIp": request.remote_addr or "127.0.0.1",
             "userAgent": request.user_agent.string,
         }
-        if not route.public:
+        authorizer: dict[str, Any] | None = None
+        if route.authorizer:
+            try:
+                claims = self._authorizers[route.authorizer].claims(request.headers.get("Authorization"))
+            except Unauthorized:
+                # API Gateway's answer to a missing, expired, forged or wrong-pool token.
+                return _json(401, {"message": "Unauthorized"})
+            authorizer = {"claims": claims_as_api_gateway_passes_them(claims)}
+        elif not route.public:
             supplied = request.headers.get("Authorization", "")
             if not supplied:
                 return _json(403, {"message": "Missing Authentication Token"})
@@ -111,6 +124,8 @@ class Gateway:
                 "userArn": f"arn:aws:iam::{ACCOUNT_ID}:user/local-admin",
             }
         event = self._event(route, path_params, request, identity)
+        if authorizer is not None:
+            event["requestContext"]["authorizer"] = authorizer
         try:
             result = self._runtime.invoke(route.function, event)
         except InvocationError:
@@ -146,7 +161,7 @@ class Gateway:
             "queryStringParameters": query or None,
             "multiValueQueryStringParameters": multi_query or None,
             "pathParameters": path_params or None,
-            "stageVariables": None,
+            "stageVariables": self._stage_variables,
             "requestContext": {
                 "resourceId": "local",
                 "resourcePath": route.path,

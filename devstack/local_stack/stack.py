@@ -16,6 +16,15 @@ import requests
 from moto.server import ThreadedMotoServer
 
 from local_stack import sandboxes
+from local_stack.cognito import (
+    CognitoAuthorizer,
+    LocalUser,
+    create_local_users,
+    create_user_pools,
+    hosted_login_url,
+    local_password,
+    write_credentials,
+)
 from local_stack.endpoints import (
     MagentoEndpoint,
     TikTokEndpoint,
@@ -25,6 +34,7 @@ from local_stack.endpoints import (
     tiktok_from_env,
 )
 from local_stack.gateway import Gateway
+from local_stack.hosted_login import HostedLogin
 from local_stack.iam_policies import encryption_keys, function_identities
 from local_stack.iam_proxy import BackendLookups, IamProxy
 from local_stack.resources import CreatedResources, boto_client, create_resources, create_secret
@@ -91,6 +101,11 @@ class LocalStack:
         self._pollers: list[SqsPoller] = []
         self.log_dir = self.config.state_dir / "logs"
         self.started_in: float = 0.0
+        # The merchant console: its hosted-login stand-in, the user pool and the local users.
+        self.hosted_login: HostedLogin | None = None
+        self.console_users: list[LocalUser] = []
+        self.console_pool_id = ""
+        self.console_client_id = ""
 
     # ---------- lifecycle ----------
     def start(self) -> LocalStack:
@@ -139,8 +154,10 @@ class LocalStack:
                 create_secret(self.aws_endpoint, self.template.parameters[parameter], value)
         (cfg.state_dir / "admin-token").write_text(cfg.admin_token)
         (cfg.state_dir / "url").write_text(self.url)
+        authorizers = self._start_console_login(cfg)
 
         functions, endpoint = self._function_access(cfg)
+        functions = self._point_at_hosted_login(functions)
         self.runtime = LambdaRuntime(functions, self._function_base_env(endpoint), self.log_dir, cfg.max_concurrency)
         self._gateway = Gateway(
             self.runtime,
@@ -148,6 +165,8 @@ class LocalStack:
             stage=self.template.stage(),
             binary_media_types=self.template.binary_media_types(),
             admin_token=cfg.admin_token,
+            authorizers=authorizers,
+            stage_variables=self.template.stage_variables(self.resources.physical),
         )
         self.scheduler = Scheduler(self.template.schedules(), self.runtime, cfg.stack_name, cfg.time_scale)
         self._add_controls(self._gateway)
@@ -180,6 +199,10 @@ class LocalStack:
         for sandbox in self.sandboxes.values():
             sandbox.stop()
         self.sandboxes = {}
+        if self.hosted_login:
+            self.hosted_login.stop()
+            self.hosted_login = None
+            self.console_path.unlink(missing_ok=True)
         if self._moto:
             self._moto.stop()
             self._moto = None
@@ -214,6 +237,15 @@ class LocalStack:
     @property
     def admin_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.config.admin_token}"}
+
+    @property
+    def console_url(self) -> str:
+        return f"{self.url}/console/"
+
+    @property
+    def console_path(self) -> Path:
+        """The console's URL and the local users' credentials (mode 600), for `make up` and the browser tests."""
+        return self.config.state_dir / "console.json"
 
     @property
     def iam_log(self) -> Path:
@@ -260,6 +292,44 @@ class LocalStack:
             **self._adobe_keys_env(),
             "PYTHONUNBUFFERED": "1",
             **self.config.function_env,
+        }
+
+    def _start_console_login(self, cfg: StackConfig) -> dict[str, CognitoAuthorizer]:
+        """User pools from the template in moto, the hosted-login stand-in, local users, the API's authorizers."""
+        assert self.template is not None and self.resources is not None
+        physical = self.resources.physical
+        create_user_pools(self.template, self.aws_endpoint, physical, self.url)
+        cognito = self.client("cognito-idp")
+        authorizers: dict[str, CognitoAuthorizer] = {}
+        for name, pool_arn in self.template.user_pool_authorizers(physical).items():
+            pool_id = pool_arn.rsplit("/", 1)[1]
+            clients = cognito.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)["UserPoolClients"]
+            authorizers[name] = CognitoAuthorizer(self.aws_endpoint, pool_id, {c["ClientId"] for c in clients})
+            if not self.console_pool_id and clients:
+                self.console_pool_id, self.console_client_id = pool_id, clients[0]["ClientId"]
+        if not self.console_pool_id:
+            return authorizers
+        self.hosted_login = HostedLogin(self.aws_endpoint, self.console_pool_id)
+        self.hosted_login.start(cfg.host)
+        password = os.environ.get("TTS_LOCAL_CONSOLE_PASSWORD")
+        self.console_users = [
+            LocalUser("operator@example.com", password or local_password(), "operator"),
+            LocalUser("viewer@example.com", password or local_password(), "viewer"),
+        ]
+        create_local_users(self.aws_endpoint, self.console_pool_id, self.console_users)
+        write_credentials(self.console_path, self.console_url, self.hosted_login.url, self.console_users)
+        return authorizers
+
+    def _point_at_hosted_login(self, functions: dict[str, FunctionSpec]) -> dict[str, FunctionSpec]:
+        """The console's hosted-login URL (the pool's Cognito domain in AWS) is the stand-in's here."""
+        assert self.template is not None and self.resources is not None
+        deployed = hosted_login_url(self.template, self.resources.physical)
+        if not deployed or not self.hosted_login:
+            return functions
+        local = self.hosted_login.url
+        return {
+            name: replace(spec, environment={k: v.replace(deployed, local) for k, v in spec.environment.items()})
+            for name, spec in functions.items()
         }
 
     def _start_tiktok_sandbox(self) -> TikTokEndpoint:

@@ -27,6 +27,8 @@ class ApiRoute:
     path: str
     method: str
     public: bool
+    # The API's named authorizer guarding the route (a Cognito user pool), "" for public and IAM routes.
+    authorizer: str = ""
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,10 @@ class SamTemplate:
             "AWS::Partition": "aws",
             "AWS::URLSuffix": "amazonaws.com",
             "AWS::StackName": physical.get("AWS::StackName", "tts-local"),
+            "AWS::StackId": (
+                f"arn:aws:cloudformation:{REGION}:{ACCOUNT_ID}:stack/{physical.get('AWS::StackName', 'tts-local')}"
+                "/6f9c2c1e-4b8a-4f0e-9d3c-0c5e1a2b3c4d"
+            ),
         }
         symbols = IntrinsicsSymbolTable(template=self.template, logical_id_translator=translator)
         resolver = IntrinsicResolver(template=self.template, symbol_resolver=symbols)
@@ -122,8 +128,26 @@ class SamTemplate:
         routes = []
         for function, event in self._events("Api"):
             auth = event.get("Auth", {}).get("Authorizer", default_auth.get("DefaultAuthorizer", "NONE"))
-            routes.append(ApiRoute(function, event["Path"], event["Method"].upper(), public=auth == "NONE"))
+            named = "" if auth in ("NONE", "AWS_IAM") else str(auth)
+            routes.append(
+                ApiRoute(function, event["Path"], event["Method"].upper(), public=auth == "NONE", authorizer=named)
+            )
         return routes
+
+    def user_pool_authorizers(self, physical: dict[str, Any]) -> dict[str, str]:
+        """Named Cognito authorizers of the API -> the user pool ARN each trusts."""
+        found: dict[str, str] = {}
+        for api in self.of_type("AWS::Serverless::Api").values():
+            for name, spec in api["Properties"].get("Auth", {}).get("Authorizers", {}).items():
+                if "UserPoolArn" in spec:
+                    found[name] = str(self.resolve(spec["UserPoolArn"], physical))
+        return found
+
+    def stage_variables(self, physical: dict[str, Any]) -> dict[str, str]:
+        for api in self.of_type("AWS::Serverless::Api").values():
+            variables = self.resolve(api["Properties"].get("Variables", {}), physical)
+            return {k: str(v) for k, v in variables.items()}
+        return {}
 
     def binary_media_types(self) -> list[str]:
         types: list[str] = []

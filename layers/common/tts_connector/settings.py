@@ -65,6 +65,8 @@ class Settings(BaseModel):
     secrets_max_age_seconds: int = Field(default=300, ge=0, alias="SECRETS_MAX_AGE_SECONDS")
     # Dead-letter queues `ttsc events replay` drains: "name=url" pairs separated by spaces.
     dead_letter_queues: str = Field(default="", alias="DEAD_LETTER_QUEUES")
+    # The console's hosted login (Cognito domain), for its page's login script and CSP.
+    console_auth_url: str | None = Field(default=None, alias="CONSOLE_AUTH_URL")
     # Set by the local stack, so hints name its TTS_* variables instead of template parameters.
     local_stack: bool = Field(default=False, alias="TTS_LOCAL_STACK")
 

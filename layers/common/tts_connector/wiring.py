@@ -18,6 +18,7 @@ from tts_connector.connect.shop_events import stopped_reason
 from tts_connector.connect.store import DynamoDBConnectStore
 from tts_connector.connect.token_cipher import KmsTokenCipher
 from tts_connector.connect.tokens import StoredTokenSource
+from tts_connector.events.activity import EventActivity
 from tts_connector.events.intake import EventIntake
 from tts_connector.events.processing import EventProcessor, build_event_processor
 from tts_connector.events.queue import SqsEventPublisher
@@ -82,6 +83,12 @@ def event_replayer() -> EventReplayer:
 
 def dead_letter_queues() -> list[SqsDeadLetterQueue]:
     return [SqsDeadLetterQueue(aws.sqs(), name, url) for name, url in get_settings().dead_letter_queue_urls().items()]
+
+
+@cache
+def event_activity() -> EventActivity:
+    """Recent events newest first, for the console's Activity and Overview screens."""
+    return EventActivity(aws.dynamodb().Table(get_settings().require("events_table")))
 
 
 # ---------- Magento change events (POST /magento/events) ----------

@@ -28,12 +28,19 @@ class InMemoryEventStore:
         self._lock = threading.Lock()
 
     def add_if_new(
-        self, event: InboundEvent, now: int, status: EventStatus = EventStatus.RECEIVED, detail: str = ""
+        self,
+        event: InboundEvent,
+        now: int,
+        status: EventStatus = EventStatus.RECEIVED,
+        detail: str = "",
+        request_id: str | None = None,
     ) -> StoredEvent | None:
         with self._lock:
             if event.event_key in self.events:
                 return None
-            stored = StoredEvent(**event.model_dump(), status=status, received_at=now, detail=detail)
+            stored = StoredEvent(
+                **event.model_dump(), status=status, received_at=now, detail=detail, request_id=request_id
+            )
             self.events[event.event_key] = stored
             return stored
 

@@ -43,7 +43,7 @@ class EventIntake:
         if queue is None:
             return self._record_unhandled(event, now)
 
-        stored = self.store.add_if_new(event, now=now)
+        stored = self.store.add_if_new(event, now=now, request_id=_request_id())
         duplicate = stored is None
         if stored is None:
             stored = self.store.get(event.event_key)
@@ -60,6 +60,14 @@ class EventIntake:
 
     def _record_unhandled(self, event: InboundEvent, now: int) -> IntakeResult:
         detail = f"No capability handles event type {event.event_type} in this connector version"
-        stored = self.store.add_if_new(event, now=now, status=EventStatus.IGNORED, detail=detail)
+        stored = self.store.add_if_new(
+            event, now=now, status=EventStatus.IGNORED, detail=detail, request_id=_request_id()
+        )
         logger.info("Event recorded, no capability handles it", extra={"duplicate": stored is None})
         return IntakeResult(event_key=event.event_key, duplicate=stored is None, status=EventStatus.IGNORED)
+
+
+def _request_id() -> str | None:
+    """The delivering API request's id: handlers set it as the logs' correlation id (API Gateway requestId)."""
+    correlation = logger.get_correlation_id()
+    return str(correlation) if correlation else None

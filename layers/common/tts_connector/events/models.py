@@ -71,6 +71,8 @@ class StoredEvent(InboundEvent):
     status: EventStatus
     received_at: int
     detail: str = ""
+    # The API request that delivered the event (API Gateway's request id, the intake logs' correlation_id).
+    request_id: str | None = None
 
 
 class EventOutcome(BaseModel):

@@ -127,3 +127,13 @@ class SqsDeadLetterQueue:
 
     def delete(self, letter: DeadLetter) -> None:
         self._sqs.delete_message(QueueUrl=self._url, ReceiptHandle=letter.receipt)
+
+    def approximate_depth(self) -> int:
+        """Messages parked here (visible plus being received), as the DLQ alarm counts them."""
+        attributes = self._sqs.get_queue_attributes(
+            QueueUrl=self._url,
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        return int(attributes.get("ApproximateNumberOfMessages", 0)) + int(
+            attributes.get("ApproximateNumberOfMessagesNotVisible", 0)
+        )

@@ -2,7 +2,8 @@
 
 Item layout (one item per event, key `event_key`): `status`, `received_at`, `updated_at`, `detail`,
 `message_group_id`, `shop_id`, `type` (the source's topic), `notification` (the payload as JSON),
-`source` (absent on records written before Magento events existed: those are TikTok's), `expires_at`.
+`source` (absent on records written before Magento events existed: those are TikTok's), `request_id` (the
+API request that delivered it, when known), `expires_at`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from tts_connector.events.models import ALLOWED_PREVIOUS, EventStatus, InboundEv
 RETENTION_SECONDS = 30 * 24 * 3600
 STATUS_INDEX = "status-received_at-index"
 DETAIL_MAX = 1000
+REQUEST_ID_MAX = 128
 TIKTOK_SOURCE = "tts"
 
 
@@ -36,7 +38,12 @@ class UnreadableEvent:
 
 class EventStore(Protocol):
     def add_if_new(
-        self, event: InboundEvent, now: int, status: EventStatus = EventStatus.RECEIVED, detail: str = ""
+        self,
+        event: InboundEvent,
+        now: int,
+        status: EventStatus = EventStatus.RECEIVED,
+        detail: str = "",
+        request_id: str | None = None,
     ) -> StoredEvent | None:
         """Record a new event; None if an event with the same key is already recorded."""
         ...
@@ -58,9 +65,16 @@ class DynamoDBEventStore:
         self._page_size = page_size
 
     def add_if_new(
-        self, event: InboundEvent, now: int, status: EventStatus = EventStatus.RECEIVED, detail: str = ""
+        self,
+        event: InboundEvent,
+        now: int,
+        status: EventStatus = EventStatus.RECEIVED,
+        detail: str = "",
+        request_id: str | None = None,
     ) -> StoredEvent | None:
-        stored = StoredEvent(**event.model_dump(), status=status, received_at=now, detail=detail[:DETAIL_MAX])
+        stored = StoredEvent(
+            **event.model_dump(), status=status, received_at=now, detail=detail[:DETAIL_MAX], request_id=request_id
+        )
         item: dict[str, Any] = {
             "event_key": event.event_key,
             "status": status.value,
@@ -78,6 +92,8 @@ class DynamoDBEventStore:
             item["source"] = event.source
         if detail:
             item["detail"] = detail[:DETAIL_MAX]
+        if request_id:
+            item["request_id"] = request_id[:REQUEST_ID_MAX]
         try:
             self._table.put_item(Item=item, ConditionExpression=Attr("event_key").not_exists())
         except ClientError as exc:
@@ -140,6 +156,7 @@ def _to_event(item: dict[str, Any]) -> StoredEvent | UnreadableEvent:
             status=EventStatus(item["status"]),
             received_at=int(item["received_at"]),
             detail=str(item.get("detail", "")),
+            request_id=str(item["request_id"]) if item.get("request_id") else None,
         )
     except (KeyError, ValueError, TypeError, ValidationError) as exc:
         return UnreadableEvent(event_key=key, reason=f"{type(exc).__name__}: {str(exc)[:200]}")

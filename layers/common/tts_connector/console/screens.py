@@ -1,0 +1,24 @@
+"""The console's screens: what the navigation shows, in order. A capability adds its screen here.
+
+A screen is a module with an `APIGatewayRouter` named `router` (mounted by `app.build_console_app`) whose
+GET `/console/ui/<slug>` returns the screen's fragment, and an entry in `SCREENS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Screen:
+    slug: str
+    title: str
+    summary: str
+
+
+SCREENS: tuple[Screen, ...] = (
+    Screen("overview", "Overview", "Every shop's health at a glance"),
+    Screen("shops", "Shops", "Authorize shops, choose which to serve and their warehouse"),
+    Screen("settings", "Settings", "How the connector behaves"),
+    Screen("activity", "Activity", "Every event received, what became of it, and replay"),
+)
