@@ -30,7 +30,15 @@ def test_there_is_a_sample_event_for_every_function() -> None:
 
 
 def test_api_samples_are_api_gateway_proxy_events() -> None:
-    for name in ("health", "tiktok_webhook", "oauth_callback", "admin", "magento_events"):
+    for name in (
+        "health",
+        "tiktok_webhook",
+        "oauth_callback",
+        "admin",
+        "magento_events",
+        "console_shell",
+        "console_ui",
+    ):
         APIGatewayProxyEventModel.model_validate(_event(name))
 
 

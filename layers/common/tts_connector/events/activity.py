@@ -34,10 +34,22 @@ class EventActivity:
         limit: int = 100,
     ) -> list[StoredEvent | UnreadableEvent]:
         """Events received in [since, until) in any of `statuses`, newest first, at most `limit`."""
-        found: list[StoredEvent | UnreadableEvent] = []
+        by_key: dict[str, StoredEvent | UnreadableEvent] = {}
+        moved: set[str] = set()
         for status in statuses:
-            found += self._query(status, since, until, _filter(shop_id, entity, tiktok_only), limit)
-        found.sort(key=_received_at, reverse=True)
+            for event in self._query(status, since, until, _filter(shop_id, entity, tiktok_only), limit):
+                if event.event_key in by_key:
+                    moved.add(event.event_key)
+                by_key[event.event_key] = event
+        # An event that changed status between two queries (or in a lagging index) shows up twice: the
+        # record itself says which status is current.
+        for key in moved:
+            item = self._table.get_item(Key={"event_key": key}, ConsistentRead=True).get("Item")
+            if item:
+                by_key[key] = _to_event(item)
+            else:
+                del by_key[key]
+        found = sorted(by_key.values(), key=_received_at, reverse=True)
         return found[:limit]
 
     def last_seen(self, shop_id: str, *, since: int, until: int) -> int | None:

@@ -1,0 +1,238 @@
+"""The merchant console in a real browser, against the local stack with both sandboxes.
+
+Every page is checked for CSP violations, console errors and axe-core violations rated serious or
+critical; each screen's screenshot goes to docs/screenshots/, its weight to docs/screenshots/page-weights.json.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect
+
+from local_stack import LocalStack
+from tests.browser.conftest import (
+    SCREENSHOTS,
+    Watch,
+    connect_shop,
+    id_token,
+    send_webhook,
+    sign_in_directly,
+    wait_for,
+)
+from tests.helpers import tiktok_notification
+
+pytestmark = pytest.mark.browser
+SCREENS = ("overview", "shops", "settings", "activity")
+
+
+def check_page(page: Page, watch: Watch, screenshot: str | None = None) -> None:
+    page.wait_for_load_state("networkidle")
+    violations = page.evaluate("window.__cspViolations || []")
+    assert violations == [], f"CSP violations: {violations}"
+    assert watch.console_errors == [], f"console errors: {watch.console_errors}"
+    results = Axe().run(page)
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], "axe-core: " + "; ".join(serious)
+    if screenshot:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{screenshot}.png"), full_page=True)
+
+
+def open_screen(page: Page, stack: LocalStack, screen: str) -> None:
+    target = f"{stack.console_url}#/{screen}"
+    if page.url == target:
+        page.reload()  # same address: a goto would not even fire hashchange
+    else:
+        page.goto(target)
+    expect(page.locator("#screen-title")).to_have_text(re.compile(screen.replace("-", " "), re.IGNORECASE))
+
+
+def ui(stack: LocalStack, path: str, token: str, data: dict[str, str] | None = None) -> requests.Response:
+    url = f"{stack.url}/console/ui/{path}"
+    headers = {"Authorization": token}
+    if data is None:
+        return requests.get(url, headers=headers, timeout=60)
+    return requests.post(url, headers=headers, data=data, timeout=60)
+
+
+def test_unauthenticated_visit_logs_in_through_the_hosted_login(stack: LocalStack, page: Page) -> None:
+    watch = Watch()
+    watch.attach(page)
+    page.goto(stack.console_url)
+
+    page.wait_for_url(re.compile(r"/oauth2/authorize\?"))
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["code_challenge_method"] == ["S256"] and len(query["code_challenge"][0]) == 43
+    assert query["redirect_uri"] == [stack.console_url] and query["response_type"] == ["code"]
+    check_page(page, watch, "login")
+    operator = next(u for u in stack.console_users if u.group == "operator")
+    page.get_by_label("Email").fill(operator.username)
+    page.get_by_label("Password").fill(operator.password)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.wait_for_url(f"{stack.console_url}*")
+    expect(page.locator("#screen-title")).to_have_text("Overview")
+    expect(page.locator(".whoami")).to_contain_text(operator.username)
+    assert "code=" not in page.url  # the code is gone from the address bar once exchanged
+    check_page(page, watch)
+    page.get_by_role("button", name="Log out").click()
+    expect(page.locator("#login-message")).to_have_text("You are logged out.")
+
+
+def test_operator_connects_a_shop_and_chooses_its_warehouse(stack: LocalStack, page: Page) -> None:
+    watch = sign_in_directly(page, stack, "operator")
+    open_screen(page, stack, "shops")
+    expect(page.get_by_text("No shop is authorized yet.")).to_be_visible()
+    check_page(page, watch)
+
+    page.get_by_role("button", name="Authorize a TikTok Shop").click()
+    link = page.locator("#authorize-link")
+    expect(link).to_be_visible()
+    href = link.get_attribute("href")
+    assert href and href.startswith(stack.tiktok.authorize_url if stack.tiktok else "")
+    consent = page.context.new_page()  # the link opens in a new tab: the seller approves on TikTok's page
+    consent.goto(href)
+    expect(consent.locator("h1")).to_contain_text("TikTok Shop connected")
+    consent.close()
+
+    open_screen(page, stack, "shops")
+    row = page.locator("tr", has_text="Sandbox US Shop")
+    expect(row).to_contain_text("Connected")
+    row.get_by_role("button", name=re.compile("Change selection")).click()
+    form = row.locator("form")
+    form.get_by_label("Warehouse").select_option(index=0)
+    form.get_by_role("button", name="Save").click()
+    expect(page.locator(".notice")).to_contain_text("The connector serves Sandbox US Shop with warehouse")
+    check_page(page, watch, "shops")
+
+    status = requests.get(f"{stack.url}/admin/status", headers=stack.admin_headers, timeout=60).json()
+    us = next(s for s in status["shops"] if s["name"] == "Sandbox US Shop")
+    assert us["selected"] is True and us["warehouse_id"]
+
+    open_screen(page, stack, "overview")
+    card = page.locator("section.shop-card", has_text="Sandbox US Shop")
+    expect(card).to_contain_text("Connected")
+    expect(card).to_contain_text("Not available yet (comes with order import)")
+    check_page(page, watch, "overview")
+    open_screen(page, stack, "settings")
+    check_page(page, watch, "settings")
+
+
+def test_viewer_cannot_change_anything_and_the_server_refuses(stack: LocalStack, page: Page) -> None:
+    watch = sign_in_directly(page, stack, "viewer")
+    for screen in SCREENS:
+        open_screen(page, stack, screen)
+        assert page.locator("main [hx-post], main input[type=checkbox]").count() == 0
+        assert page.get_by_role("button", name=re.compile("Replay|Save|Authorize|Choose")).count() == 0
+        check_page(page, watch)
+
+    token = id_token(stack, "viewer")["id"]
+    writes = {
+        "shops/authorize": {},
+        "settings/connector": {"allow_app_store_installs": "true"},
+        "activity/replay": {"event_key": "tts:1"},
+        "activity/replay-parked": {},
+    }
+    for path, data in writes.items():
+        refused = ui(stack, path, token, data)
+        assert refused.status_code == 403, (path, refused.status_code)
+        assert "Viewers can look but not change anything" in refused.text
+    settings = requests.get(f"{stack.url}/admin/settings", headers=stack.admin_headers, timeout=60).json()
+    assert settings == {"allow_app_store_installs": False}
+    assert ui(stack, "overview", "not-a-token").status_code == 401
+
+
+def test_operator_replays_a_failed_event_once_its_cause_is_fixed(stack: LocalStack, page: Page) -> None:
+    if not requests.get(f"{stack.url}/admin/shops", headers=stack.admin_headers, timeout=60).json():
+        connect_shop(stack)
+    shop = requests.get(f"{stack.url}/admin/shops", headers=stack.admin_headers, timeout=60).json()[0]
+    sns = stack.client("sns")
+    topic = stack.physical("AlertsTopic")
+    attributes = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
+    sns.delete_topic(TopicArn=topic)  # alerts cannot be sent: topic 7's handler fails
+    notification = tiktok_notification(
+        topic=7, shop_id=shop["shop_id"], data={"message": "expiring", "expiration_time": str(int(time.time()) + 86400)}
+    )
+    send_webhook(stack, notification)
+    event_key = f"tts:{notification['tts_notification_id']}"
+    dlq = stack.physical("TikTokEventsDLQ")
+    sqs = stack.client("sqs")
+    wait_for(
+        lambda: int(
+            sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["All"])["Attributes"]["ApproximateNumberOfMessages"]
+        ),
+        what="the event parked in the DLQ",
+    )
+    sns.create_topic(Name=topic.rsplit(":", 1)[1], Attributes={"KmsMasterKeyId": attributes.get("KmsMasterKeyId", "")})
+
+    watch = sign_in_directly(page, stack, "operator")
+    page.goto(f"{stack.console_url}#/activity?severity=error")
+    row = page.locator("tr", has_text=event_key)
+    expect(row).to_contain_text("Failed")
+    expect(row).to_contain_text("UPCOMING_AUTHORIZATION_EXPIRATION")
+    check_page(page, watch, "activity")
+    row.get_by_role("button", name=f"Replay event {event_key}").click()
+    expect(page.locator(".notice")).to_contain_text(f"{event_key} was replayed")
+
+    def processed() -> bool:
+        listed = requests.get(
+            f"{stack.url}/admin/events", params={"status": "PROCESSED"}, headers=stack.admin_headers, timeout=60
+        ).json()
+        return any(e["event_key"] == event_key for e in listed)
+
+    wait_for(processed, what="the replayed event processed")
+    page.goto(f"{stack.console_url}#/activity?shop={shop['shop_id']}")
+    expect(page.locator("tr", has_text=event_key)).to_contain_text("Processed")
+    check_page(page, watch)
+    # A second replay of the same event changes nothing.
+    again = ui(stack, "activity/replay", id_token(stack, "operator")["id"], {"event_key": event_key})
+    assert again.status_code == 200 and "is PROCESSED: nothing to replay" in again.text
+
+
+def test_page_weights_of_every_screen(stack: LocalStack, browser: Browser) -> None:
+    """What a first visit to each screen transfers (cache off): the shell, its assets, the nav and the screen."""
+    weights: dict[str, dict[str, int]] = {}
+    for screen in SCREENS:
+        context = browser.new_context()
+        page = context.new_page()
+        sign_in_directly(page, stack, "operator")
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        kinds: dict[str, str] = {}
+        sizes = {"html": 0, "js": 0, "css": 0, "other": 0, "transferred": 0}
+        buckets = {"text/html": "html", "text/javascript": "js", "text/css": "css"}
+
+        def seen(params: dict[str, Any], kinds: dict[str, str] = kinds) -> None:
+            mime = params["response"].get("mimeType", "")
+            kinds[params["requestId"]] = buckets.get(mime, "other")
+
+        def finished(params: dict[str, Any], kinds: dict[str, str] = kinds, sizes: dict[str, int] = sizes) -> None:
+            size = int(params.get("encodedDataLength", 0))
+            sizes[kinds.get(params["requestId"], "other")] += size
+            sizes["transferred"] += size
+
+        cdp.on("Network.responseReceived", seen)
+        cdp.on("Network.loadingFinished", finished)
+        open_screen(page, stack, screen)
+        page.wait_for_load_state("networkidle")
+        sizes["html_js_css"] = sizes["html"] + sizes["js"] + sizes["css"]
+        weights[screen] = sizes
+        context.close()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / "page-weights.json").write_text(json.dumps(weights, indent=2) + "\n")
+    for screen, sizes in weights.items():
+        # Every screen loads the whole shell: htmx alone is 37 KB; nothing else is fetched.
+        assert sizes["js"] > 37_000 and sizes["css"] > 0 and sizes["html"] > 0, (screen, sizes)
