@@ -31,6 +31,7 @@ from tests.helpers import tiktok_notification
 
 pytestmark = pytest.mark.browser
 SCREENS = ("overview", "shops", "settings", "activity")
+BUCKETS = {"text/html": "html", "text/javascript": "js", "text/css": "css"}
 
 
 def check_page(page: Page, watch: Watch, screenshot: str | None = None) -> None:
@@ -213,11 +214,9 @@ def test_page_weights_of_every_screen(stack: LocalStack, browser: Browser) -> No
         cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
         kinds: dict[str, str] = {}
         sizes = {"html": 0, "js": 0, "css": 0, "other": 0, "transferred": 0}
-        buckets = {"text/html": "html", "text/javascript": "js", "text/css": "css"}
-
         def seen(params: dict[str, Any], kinds: dict[str, str] = kinds) -> None:
             mime = params["response"].get("mimeType", "")
-            kinds[params["requestId"]] = buckets.get(mime, "other")
+            kinds[params["requestId"]] = BUCKETS.get(mime, "other")
 
         def finished(params: dict[str, Any], kinds: dict[str, str] = kinds, sizes: dict[str, int] = sizes) -> None:
             size = int(params.get("encodedDataLength", 0))
