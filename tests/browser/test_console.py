@@ -214,6 +214,7 @@ def test_page_weights_of_every_screen(stack: LocalStack, browser: Browser) -> No
         cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
         kinds: dict[str, str] = {}
         sizes = {"html": 0, "js": 0, "css": 0, "other": 0, "transferred": 0}
+
         def seen(params: dict[str, Any], kinds: dict[str, str] = kinds) -> None:
             mime = params["response"].get("mimeType", "")
             kinds[params["requestId"]] = BUCKETS.get(mime, "other")
