@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 # Two workers: CI has 2 cores, and each local stack is its own process tree (moto state is per process).
 PYTEST_WORKERS ?= 2
 
-.PHONY: dev demo up openapi format lint typecheck validate build unit integration e2e pytest test bench clean
+.PHONY: dev demo up openapi format lint typecheck validate build unit integration e2e browser pytest test bench clean
 
 $(VENV)/.installed: pyproject.toml layers/common/requirements.txt scripts/bootstrap.sh
 	scripts/bootstrap.sh
@@ -45,7 +45,11 @@ integration: dev
 	pytest tests/integration $(PYTEST_ARGS)
 
 e2e: dev
-	pytest tests/e2e $(PYTEST_ARGS)
+	pytest tests/e2e tests/browser $(PYTEST_ARGS)
+
+# The merchant console in Debian's Chromium (apt-get install chromium); screenshots go to docs/screenshots/.
+browser: dev
+	pytest tests/browser $(PYTEST_ARGS)
 
 pytest: dev
 	pytest tests -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

@@ -106,3 +106,25 @@ def _walk_the_guide(stack: LocalStack) -> None:
 
     _step("Status")
     _ttsc("status")
+    _console(stack)
+
+
+def _console(stack: LocalStack) -> None:
+    """The merchant console: where it is, who can log in, and a screen fetched the way the page does."""
+    _step("Merchant console")
+    login_url = stack.hosted_login.url if stack.hosted_login else "-"
+    print(f"Open {stack.console_url} and log in (hosted login stand-in at {login_url}):")
+    for user in stack.console_users:
+        print(f"  {user.group:<9} {user.username}  password {user.password}")
+    operator = next(u for u in stack.console_users if u.group == "operator")
+    tokens = stack.client("cognito-idp").admin_initiate_auth(
+        UserPoolId=stack.console_pool_id,
+        ClientId=stack.console_client_id,
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": operator.username, "PASSWORD": operator.password},
+    )["AuthenticationResult"]
+    screen = requests.get(f"{stack.url}/console/ui/shops", headers={"Authorization": tokens["IdToken"]}, timeout=60)
+    served = screen.text.count('<tr id="shop-row-')
+    print(f"GET /console/ui/shops with the operator's ID token -> HTTP {screen.status_code}, {served} shops listed")
+    refused = requests.get(f"{stack.url}/console/ui/shops", timeout=60)
+    print(f"... and without a token -> HTTP {refused.status_code} (API Gateway's Cognito authorizer)")

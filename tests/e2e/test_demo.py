@@ -28,3 +28,6 @@ def test_demo_walks_the_guide_and_stops_cleanly(tmp_path: Path) -> None:
     assert "The connector serves Sandbox US Shop" in out
     assert "Connected: yes" in out
     assert "the stack is stopped" in out
+    assert "/console/ and log in" in out and "operator@example.com  password " in out
+    assert "GET /console/ui/shops with the operator's ID token -> HTTP 200, 2 shops listed" in out
+    assert "and without a token -> HTTP 401" in out
