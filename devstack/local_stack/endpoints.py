@@ -35,6 +35,7 @@ PARAMETER_VARIABLES: dict[str, str] = {
     "MagentoEventsSecretName": "TTS_MAGENTO_EVENTS_SIGNING_SECRET",
     "AlertEmail": "TTS_ALERT_EMAIL",
     "LogLevel": "TTS_LOG_LEVEL",
+    "ConsoleMfa": "TTS_CONSOLE_MFA",
 }
 # Parameters whose local value comes from the endpoints (URLs) or becomes a local secret's content.
 _FROM_ENDPOINTS = frozenset(

@@ -87,6 +87,7 @@ def test_handler_imports_from_the_built_artifact(
         "EVENTS_TABLE": "t",
         "IDEMPOTENCY_TABLE": "t",
         "TIKTOK_EVENTS_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/1/q.fifo",
+        "CONSOLE_AUTH_URL": "https://tts-example.auth.us-east-1.amazoncognito.com",
     }
     # -S: no site-packages, so nothing from the dev virtualenv can satisfy an import.
     script = f"import {module}; assert callable({module}.{attribute})"
@@ -95,3 +96,15 @@ def test_handler_imports_from_the_built_artifact(
     )
 
     assert result.returncode == 0, result.stderr
+
+
+def test_the_console_templates_and_shell_assets_are_in_the_build(build_dir: Path) -> None:
+    """Non-Python files ship too: the layer's Jinja2 templates and the shell's page and assets."""
+    sources = ROOT / "layers" / "common" / "tts_connector" / "console" / "templates"
+    built = build_dir / "CommonLayer" / "python" / "tts_connector" / "console" / "templates"
+    assert {p.name for p in sources.glob("*.html")} == {p.name for p in built.glob("*.html")}
+    static = ROOT / "functions" / "console_shell" / "static"
+    built_static = build_dir / "ConsoleShellFunction" / "static"
+    assert sorted(p.relative_to(static) for p in static.rglob("*") if p.is_file()) == sorted(
+        p.relative_to(built_static) for p in built_static.rglob("*") if p.is_file()
+    )
