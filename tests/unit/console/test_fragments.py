@@ -110,7 +110,7 @@ def test_overview_shows_expiries_failures_and_the_dead_letter_depth() -> None:
 
     assert "Authorization ends" in card and "in 5 days" in card and "Ends soon" in card
     assert "Access token expires" in card and "in 3 days" in card
-    assert "Last webhook" in card and "1 minute ago" in card
+    assert "Last webhook" in card and re.search(r"\d+ minutes? ago", card)
     assert 'severity=error&amp;window=30d">1</a>' in card
     assert "Parked in tiktok-events (DLQ)" in html and ">2</a>" in html
 
