@@ -52,7 +52,7 @@ browser: dev
 	pytest tests/browser $(PYTEST_ARGS)
 
 pytest: dev
-	pytest tests -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	pytest tests -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # What CI runs (.ci/run): lint, types, the template, the build, then every test (the packaging test uses the build).
 test: lint typecheck validate build pytest

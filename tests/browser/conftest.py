@@ -36,7 +36,6 @@ CHROMIUM_FLAGS = [
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
-pytestmark = pytest.mark.browser
 # Lambdas start cold in worker processes, slower on a loaded 2-core machine than Playwright's 5 s default.
 expect.set_options(timeout=30_000)
 
@@ -139,7 +138,7 @@ def send_webhook(stack: LocalStack, notification: dict[str, Any]) -> None:
     assert response.status_code == 200, response.text
 
 
-def wait_for(condition: Any, timeout: float = 60.0, what: str = "condition") -> Any:
+def wait_for(condition: Any, timeout: float = 120.0, what: str = "condition") -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()

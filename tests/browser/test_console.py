@@ -29,7 +29,8 @@ from tests.browser.conftest import (
 )
 from tests.helpers import tiktok_notification
 
-pytestmark = pytest.mark.browser
+# One worker runs the whole module (`make test` uses `--dist loadgroup`): the tests share one local stack.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 SCREENS = ("overview", "shops", "settings", "activity")
 BUCKETS = {"text/html": "html", "text/javascript": "js", "text/css": "css"}
 
