@@ -148,9 +148,11 @@ class LocalStack:
         sqs = boto_client("sqs", self.aws_endpoint)
         for source in self.template.sqs_sources():
             physical = self.resources.physical[source.queue]
-            poller = SqsPoller(source, physical["QueueUrl"], physical["Arn"], sqs, self.runtime)
-            poller.start()
-            self._pollers.append(poller)
+            # Concurrent batches, as Lambda's poller hands them out, bounded by the function's worker pool.
+            for _ in range(max(1, min(source.max_concurrency, cfg.max_concurrency))):
+                poller = SqsPoller(source, physical["QueueUrl"], physical["Arn"], sqs, self.runtime)
+                poller.start()
+                self._pollers.append(poller)
         self.scheduler.start(run_on_rate=cfg.run_schedules)
 
     def stop(self) -> None:

@@ -13,6 +13,8 @@ Routes:
   DELETE /_sandbox/faults
   POST   /_sandbox/config                   {"guest_checkout_enabled": false, "bearer_enabled": true, ...}
   POST   /_sandbox/reset                    back to the seed catalogue
+  POST   /_sandbox/catalog/generate         {"products": 2000, "configurable_share": 0.25, ...} (CatalogSpec)
+  POST   /_sandbox/attribute-sets           {"attribute_set_id": 12, "name": "Gear", "without": ["tiktok_product_id"]}
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from werkzeug.wrappers import Request, Response
 
 from magento_sandbox import api_errors as err
 from magento_sandbox import merchant
+from magento_sandbox.catalog_generator import CatalogSpec, add_attribute_set, generate_catalog
 from magento_sandbox.config import Fault
 
 if TYPE_CHECKING:
@@ -92,4 +95,10 @@ class ControlApi:
             case ("POST", ["reset"]):
                 self._app.reset()
                 return {"status": "reset"}
+            case ("POST", ["catalog", "generate"]):
+                return generate_catalog(state, CatalogSpec.from_json(body))
+            case ("POST", ["attribute-sets"]):
+                return add_attribute_set(
+                    state, int(body["attribute_set_id"]), str(body["name"]), body.get("without", [])
+                )
         raise err.no_route()

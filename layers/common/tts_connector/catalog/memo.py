@@ -1,0 +1,34 @@
+"""A small thread-safe cache with a time to live, for metadata a warm Lambda reuses across invocations."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Hashable
+
+
+class TtlCache[K: Hashable, V]:
+    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic):
+        self._ttl = ttl
+        self._clock = clock
+        self._values: dict[K, tuple[V, float]] = {}
+        self._lock = threading.Lock()
+
+    def get_or_load(self, key: K, load: Callable[[], V]) -> V:
+        now = self._clock()
+        with self._lock:
+            hit = self._values.get(key)
+        if hit is not None and now - hit[1] < self._ttl:
+            return hit[0]
+        value = load()  # outside the lock: two threads may both load once, which is harmless
+        with self._lock:
+            self._values[key] = (value, now)
+        return value
+
+    def forget(self, key: K) -> None:
+        with self._lock:
+            self._values.pop(key, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
