@@ -15,7 +15,7 @@ from typing import Any
 import requests
 from moto.server import ThreadedMotoServer
 
-from local_stack import sandboxes
+from local_stack import moto_fixes, sandboxes
 from local_stack.endpoints import (
     MagentoEndpoint,
     TikTokEndpoint,
@@ -103,6 +103,7 @@ class LocalStack:
         moto_port = free_port(cfg.host)
         # The backend's per-request access log would drown the stack's own output.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        moto_fixes.install()
         self._moto = ThreadedMotoServer(ip_address=cfg.host, port=moto_port, verbose=False)
         self._moto.start()
         self.aws_endpoint = f"http://{cfg.host}:{moto_port}"

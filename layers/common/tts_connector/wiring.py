@@ -8,6 +8,7 @@ imports a capability.
 from __future__ import annotations
 
 import threading
+import time
 from functools import cache
 
 import requests
@@ -233,7 +234,8 @@ def catalog_context(shop_id: str | None) -> CatalogContext:
     return CatalogContext(
         shop=shop,
         tiktok=TikTokCatalog(api.catalog, catalog_store(), ShopRef(shop.shop_id, shop.cipher), shop.region),
-        magento=MagentoMetadata(client),
+        # A scope of its own: an admin request sees Magento as it is now (pushes cache per job instead).
+        magento=MagentoMetadata(client, scope=str(time.time())),
         magento_client=client,
         store=catalog_store(),
         settings=shop_settings(),

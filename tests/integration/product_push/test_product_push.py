@@ -107,3 +107,157 @@ def test_written_back_to_magento_and_a_set_without_the_attributes_is_refused_wit
     assert retried["job"]["succeeded"] == 1
     product_id = s.items(retried)["NOSET-00001"]["result"]["tiktok_product_id"]
     s.wait_until(lambda: s.magento(stack).product_values("NOSET-00001").get("tiktok_product_id") == product_id)
+
+
+def test_a_missing_required_attribute_fails_preflight_naming_the_mapping_before_any_tiktok_write(
+    stack: LocalStack,
+) -> None:
+    # Phone cases require Material (101020, TikTok values only) and nothing in Magento provides it.
+    made = s.generate(stack, products=1, sku_prefix="CASE", configurable_share=0, categories=1)
+    s.map_category(stack, made["categories"][0], s.PHONE_CASES)
+    before = s.route_calls(stack)
+
+    done = s.finished_job(stack, s.push(stack, skus=["CASE-00001"])["job_id"])
+
+    failure = s.items(done)["CASE-00001"]["failure"]
+    assert failure["message"].startswith("Magento product CASE-00001: TikTok requires 'Material' (attribute 101020)")
+    assert "no Magento attribute of its attribute set provides it" in failure["message"]
+    assert failure["magento_attribute"] == "mapping for TikTok attribute 101020"
+    assert f"ttsc attributes map 101020 --magento-attribute CODE --category {s.PHONE_CASES}" in failure["hint"]
+    after = s.route_calls(stack)
+    for route in ("product_create", "product_edit", "image_upload"):
+        assert after.get(route, 0) == before.get(route, 0), route
+
+
+def test_images_are_uploaded_once_per_unique_content(stack: LocalStack) -> None:
+    # Six products with 3 images each drawn from a pool of 4: at most 4 distinct images.
+    made = s.generate(stack, products=6, sku_prefix="IMG", configurable_share=0, unique_images=4, categories=1)
+    s.map_category(stack, made["categories"][0], s.GRAPHIC_TEES)
+    before = s.route_calls(stack).get("image_upload", 0)
+
+    done = s.finished_job(stack, s.push(stack, skus=made["skus"])["job_id"])
+
+    assert done["job"]["succeeded"] == 6
+    assert s.route_calls(stack).get("image_upload", 0) - before == made["unique_images"] == 4
+    uris = {
+        image["uri"]
+        for item in done["items"]
+        for image in s.tiktok(stack).product(item["result"]["tiktok_product_id"])["main_images"]
+    }
+    assert len(uris) == 4
+    # A later push of products with the same images uploads nothing.
+    again = s.finished_job(stack, s.push(stack, skus=made["skus"][:2])["job_id"])
+    assert again["job"]["succeeded"] == 2
+    assert s.route_calls(stack).get("image_upload", 0) - before == 4
+
+
+def test_pushing_a_listed_product_again_updates_it_instead_of_creating_another(stack: LocalStack) -> None:
+    first = s.finished_job(stack, s.push(stack, skus=["BAG-TOTE"])["job_id"])
+    # Bags is not mapped: map it and retry, so the product exists once.
+    assert s.items(first)["BAG-TOTE"]["failure"]["magento_attribute"] == "category_ids"
+    s.map_category(stack, s.BAGS, s.PHONE_CASES)
+    s.map_attribute(stack, tiktok_attribute_id="101020", category_id=s.PHONE_CASES, fixed_value_id="5402")
+    s.ok(s.admin(stack, "POST", f"/admin/jobs/{first['job']['job_id']}/retry", json={}))
+    created = s.items(s.finished_job(stack, first["job"]["job_id"]))["BAG-TOTE"]["result"]
+    assert created["action"] == "created"
+    s.magento(stack).set_price("BAG-TOTE", 42.0)
+    before = s.route_calls(stack)
+
+    again = s.finished_job(stack, s.push(stack, skus=["BAG-TOTE"])["job_id"])
+
+    result = s.items(again)["BAG-TOTE"]["result"]
+    assert (result["action"], result["tiktok_product_id"]) == ("updated", created["tiktok_product_id"])
+    assert result["skus"] == created["skus"]  # the SKU keeps its TikTok id (sent with the edit)
+    after = s.route_calls(stack)
+    assert (after.get("product_create", 0), after["product_edit"]) == (
+        before.get("product_create", 0),
+        before.get("product_edit", 0) + 1,
+    )
+    assert len(s.products_with_seller_sku(stack, "BAG-TOTE")) == 1
+    edited = s.tiktok(stack).product(created["tiktok_product_id"])
+    assert edited["skus"][0]["price"]["sale_price"] == "42.00"
+
+
+def test_an_audit_failure_is_recorded_with_tiktoks_reasons(stack: LocalStack) -> None:
+    made = s.generate(stack, products=1, sku_prefix="AUDIT", configurable_share=0, category_ids=(s.TEES,))
+    s.tiktok(stack).fail_next_audits(["Main image shows a watermark"])
+
+    done = s.finished_job(stack, s.push(stack, skus=made["skus"])["job_id"])
+    assert done["job"]["succeeded"] == 1
+
+    listing = s.wait_until(lambda: (view := s.product(stack, "AUDIT-00001")["listing"])["status"] == "FAILED" and view)
+    assert listing["audit_reasons"] == ["product: Main image shows a watermark"]
+    shown = s.job(stack, done["job"]["job_id"])
+    assert shown["tiktok_statuses"] == {"FAILED": 1}
+    assert s.items(shown)["AUDIT-00001"]["audit_reasons"] == ["product: Main image shows a watermark"]
+
+    # Webhooks 5 and 37 both arrived and were processed, once each.
+    def processed() -> list[str]:
+        events = s.ok(s.admin(stack, "GET", "/admin/events", params={"status": "PROCESSED", "limit": 500}))
+        return sorted(
+            e["event_type"]
+            for e in events
+            if e["event_type"] in ("tts:5", "tts:37") and listing["tiktok_product_id"] in e["detail"]
+        )
+
+    assert s.wait_until(lambda: processed() == ["tts:37", "tts:5"] and processed())
+
+
+def test_a_batch_with_failures_reports_exact_counts_alerts_once_and_retries_one_product(stack: LocalStack) -> None:
+    inbox = s.subscribe_alerts(stack, "push-alerts")
+    made = s.generate(stack, products=10, sku_prefix="BATCH", configurable_share=0.2, category_ids=(s.TEES,))
+    broken = made["skus"][-3:]
+    for sku in broken:
+        s.magento(stack).set_price(sku, 0.0)
+
+    done = s.finished_job(stack, s.push(stack, skus=made["skus"])["job_id"])
+
+    job = done["job"]
+    assert (job["total"], job["succeeded"], job["failed"]) == (10, 7, 3)
+    failed = {sku: i["failure"] for sku, i in s.items(done).items() if i["status"] == "FAILED"}
+    assert sorted(failed) == sorted(broken)
+    assert all(
+        "its price (0.0) is not above 0" in f["message"] and f["magento_attribute"] == "price" for f in failed.values()
+    )
+    alert = s.wait_until(lambda: s.alerts(stack, inbox))
+    assert len(alert) == 1 and "Product push: 7 succeeded, 3 failed" in alert[0]
+    assert all(sku in alert[0] for sku in broken)
+
+    # One product fixed and retried alone: the job runs again and ends 8/2.
+    s.magento(stack).set_price(broken[0], 19.99)
+    report = s.ok(
+        s.admin(stack, "POST", f"/admin/jobs/{job['job_id']}/retry", json={"skus": [broken[0], made["skus"][0]]})
+    )
+    assert report["requeued"] == [broken[0]]
+    assert report["skipped"] == {made["skus"][0]: "is SUCCEEDED, not FAILED"}
+    retried = s.finished_job(stack, job["job_id"])
+    assert (retried["job"]["succeeded"], retried["job"]["failed"]) == (8, 2)
+    assert s.items(retried)[broken[0]]["status"] == "SUCCEEDED"
+    assert len(s.products_with_seller_sku(stack, broken[0])) == 1
+    # Still failing: a second alert, with the new counts.
+    assert "8 succeeded, 2 failed" in s.wait_until(lambda: s.alerts(stack, inbox))[0]
+
+
+def test_throttling_bursts_and_outages_during_a_batch_lose_nothing(stack: LocalStack) -> None:
+    made = s.generate(
+        stack, products=12, sku_prefix="FAULT", configurable_share=0.25, category_ids=(s.TEES,), unique_images=30
+    )
+    sandbox = s.tiktok(stack)
+    sandbox.inject_fault("rate_limit", count=12, path_prefix="/product/202309/products")
+    sandbox.inject_fault("http_503", count=4, path_prefix="/product/202309/images/upload")
+    sandbox.inject_fault("http_500", count=3, path_prefix="/product/202309/products")
+    sandbox.inject_fault("internal_error", count=2, path_prefix="/product/202309/categories")
+
+    done = s.finished_job(stack, s.push(stack, skus=made["skus"])["job_id"], timeout=300)
+
+    assert (done["job"]["succeeded"], done["job"]["failed"]) == (12, 0), [
+        i["failure"] for i in done["items"] if i["failure"]
+    ]
+    # Each Magento product exists once on TikTok, whatever was retried.
+    assert [len(s.tiktok_products_for(stack, sku)) for sku in made["skus"]] == [1] * 12
+    assert len({i["result"]["tiktok_product_id"] for i in done["items"]}) == 12
+    # The shared limiter lowered the create API's rate when TikTok throttled (it climbs back slowly).
+    rates = stack.client("dynamodb").scan(TableName=stack.physical("RateLimitTable"))["Items"]
+    create_rate = next(i for i in rates if i["bucket_id"]["S"].endswith("#POST /product/202309/products#rate"))
+    assert "decreased_at" in create_rate
+    sandbox.clear_faults()

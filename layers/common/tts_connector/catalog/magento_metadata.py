@@ -126,23 +126,27 @@ def _flatten(node: dict[str, Any], into: dict[int, MagentoCategory]) -> None:
 class MagentoMetadata:
     """Bulk reads of one store, cached per process (shared by every thread of a worker)."""
 
-    _categories: TtlCache[str, MagentoCategories] = TtlCache(PROCESS_TTL)
-    _sets: TtlCache[tuple[str, int], AttributeSet] = TtlCache(PROCESS_TTL)
-    _facts: TtlCache[str, StoreFacts] = TtlCache(PROCESS_TTL)
+    _categories: TtlCache[tuple[str, str], MagentoCategories] = TtlCache(PROCESS_TTL)
+    _sets: TtlCache[tuple[str, str, int], AttributeSet] = TtlCache(PROCESS_TTL)
+    _facts: TtlCache[tuple[str, str], StoreFacts] = TtlCache(PROCESS_TTL)
 
-    def __init__(self, client: MagentoClient):
+    def __init__(self, client: MagentoClient, scope: str = ""):
+        """`scope` separates cached copies: a push reads them once per job (and per retry of it), so a
+        category or attribute set the merchant just changed is seen by the next push."""
         self._client = client
+        self._scope = scope
 
     def categories(self, *, refresh: bool = False) -> MagentoCategories:
+        key = (self._client.base_url, self._scope)
         if refresh:
-            self._categories.forget(self._client.base_url)
+            self._categories.forget(key)
 
         def load() -> MagentoCategories:
             nodes: dict[int, MagentoCategory] = {}
             _flatten(self._client.catalog.category_tree(), nodes)
             return MagentoCategories(nodes)
 
-        return self._categories.get_or_load(self._client.base_url, load)
+        return self._categories.get_or_load(key, load)
 
     def attribute_set(self, attribute_set_id: int) -> AttributeSet:
         def load() -> AttributeSet:
@@ -150,7 +154,7 @@ class MagentoMetadata:
             attributes = {str(a["attribute_code"]): _attribute(a) for a in raw}
             return AttributeSet(attribute_set_id, attributes)
 
-        return self._sets.get_or_load((self._client.base_url, attribute_set_id), load)
+        return self._sets.get_or_load((self._client.base_url, self._scope, attribute_set_id), load)
 
     def forget_attribute_sets(self) -> None:
         self._sets.clear()
@@ -177,4 +181,4 @@ class MagentoMetadata:
                 media_base_url=str(config.get("secure_base_media_url") or config.get("base_media_url") or ""),
             )
 
-        return self._facts.get_or_load(self._client.base_url, load)
+        return self._facts.get_or_load((self._client.base_url, self._scope), load)

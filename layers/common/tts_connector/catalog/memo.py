@@ -23,6 +23,10 @@ class TtlCache[K: Hashable, V]:
         value = load()  # outside the lock: two threads may both load once, which is harmless
         with self._lock:
             self._values[key] = (value, now)
+            if len(self._values) > 64:
+                # Keys can be per job: drop what expired so a warm process does not keep every job's copy.
+                for stale in [k for k, (_, at) in self._values.items() if now - at >= self._ttl]:
+                    del self._values[stale]
         return value
 
     def forget(self, key: K) -> None:

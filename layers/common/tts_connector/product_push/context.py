@@ -1,6 +1,8 @@
-"""The shop context a push builds products with, read once per warm worker and `CONTEXT_TTL` seconds.
+"""The shop context a push builds products with: read once per job (and per retry of it) in a warm worker.
 
-Mapping changes therefore reach running workers within that time; a job started after a change sees it.
+The mappings, product fields, warehouse sources and Magento's category tree and attribute sets are the
+same for every product of one planning run, so they are read once for it; a push or retry planned after
+the merchant changed a mapping reads them again.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from tts_connector.shop_settings import INVENTORY_SECTION, InventorySettings, Sh
 from tts_connector.tiktok.catalog import CatalogApi
 from tts_connector.tiktok.client import ShopRef
 
-CONTEXT_TTL = 30.0
+CONTEXT_TTL = 600.0
 # Per thread: a context holds that thread's API clients (the metadata they read is shared process-wide).
-_contexts: TtlCache[tuple[int, str, str], ShopContext] = TtlCache(CONTEXT_TTL)
+_contexts: TtlCache[tuple[int, str, str, str], ShopContext] = TtlCache(CONTEXT_TTL)
 _sources: TtlCache[str, list[str]] = TtlCache(300.0)
 
 
@@ -37,6 +39,7 @@ def shop_context(
     shop_id: str,
     warehouse_id: str,
     *,
+    generation: str,
     connect: ConnectStore,
     settings: ShopSettingsStore,
     catalog_store: CatalogStore,
@@ -54,15 +57,15 @@ def shop_context(
             region=shop.region,
             warehouse_id=warehouse_id,
             sources=inventory.sources_for(warehouse_id, enabled_sources(magento)),
-            facts=MagentoMetadata(magento).store_facts(),
+            facts=MagentoMetadata(magento, generation).store_facts(),
             fields=settings.get(shop_id, PRODUCT_FIELDS_SECTION, ProductFields),
             category_mappings={m.magento_category_id: m for m in catalog_store.category_mappings(shop_id)},
             attribute_mappings=catalog_store.attribute_mappings(shop_id),
             tiktok=TikTokCatalog(tiktok_catalog, catalog_store, ref, shop.region),
-            magento=MagentoMetadata(magento),
+            magento=MagentoMetadata(magento, generation),
         )
 
-    return _contexts.get_or_load((threading.get_ident(), shop_id, warehouse_id), load)
+    return _contexts.get_or_load((threading.get_ident(), shop_id, warehouse_id, generation), load)
 
 
 def forget_contexts() -> None:

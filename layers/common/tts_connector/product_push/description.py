@@ -25,6 +25,16 @@ CONTENT_TAGS = frozenset(
     }
 )  # fmt: skip
 VOID_TAGS = frozenset({"br", "hr", "img"})
+_BLOCKS = ("p", "div", "ul", "ol", "table", "blockquote", "hr", "h1", "h2", "h3", "h4", "h5", "h6")
+# Open tags a start tag closes implicitly (the HTML spec's optional end tags), looked for up to a scope tag.
+IMPLIED_END: dict[str, frozenset[str]] = {
+    "li": frozenset({"li"}),
+    "tr": frozenset({"tr", "td", "th"}),
+    "td": frozenset({"td", "th"}),
+    "th": frozenset({"td", "th"}),
+    **{block: frozenset({"p"}) for block in _BLOCKS},
+}
+SCOPE_TAGS = frozenset({"ul", "ol", "table", "div", "blockquote", "td", "th", "li"})
 # Their content is not text a buyer should see.
 DROPPED_WITH_CONTENT = frozenset(
     {"script", "style", "noscript", "iframe", "object", "embed", "template", "svg", "head"}
@@ -83,9 +93,24 @@ class _Cleaner(HTMLParser):
         if tag == "img":
             self._image(dict(attrs).get("src"))
             return
+        self._close_implied(tag)
         self.out.append(f"<{tag}>")
         if tag not in VOID_TAGS:
             self.open.append(tag)
+
+    def _close_implied(self, tag: str) -> None:
+        """HTML's optional end tags: a new item closes the open one, a block closes an open paragraph."""
+        closers = IMPLIED_END.get(tag)
+        if not closers:
+            return
+        for index in range(len(self.open) - 1, -1, -1):
+            open_tag = self.open[index]
+            if open_tag in closers:
+                while len(self.open) > index:
+                    self.out.append(f"</{self.open.pop()}>")
+                return
+            if open_tag in SCOPE_TAGS:
+                return
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in VOID_TAGS:

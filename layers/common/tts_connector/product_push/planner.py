@@ -10,6 +10,7 @@ completed there.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from tts_connector.alerts import AlertPublisher
@@ -52,12 +53,14 @@ def _not_found(jobs: JobStore, job_id: str, skus: list[str]) -> bool:
 
 
 def _messages(message: PlanMessage, products: list[ProductSnapshot]) -> list[ProductMessage]:
+    planned_at = message.started_at or time.time()
     return [
         ProductMessage(
             job_id=message.job_id,
             shop_id=message.shop_id,
             warehouse_id=message.warehouse_id,
             sku=p.sku,
+            planned_at=planned_at,
             snapshot=p,
         )
         for p in products
@@ -75,7 +78,8 @@ def plan_page(
         return _plan_retry(message, job, jobs, reader, queue, alerts)
     if job.status is not JobStatus.PLANNING or job.plan_cursor != message.cursor:
         return PlanOutcome(job.job_id, 0, False, f"page at {message.cursor} already planned")
-    tree = MagentoMetadata(magento).categories() if message.selection.category_id is not None else None
+    scope = f"{message.job_id}@{message.started_at}"
+    tree = MagentoMetadata(magento, scope).categories() if message.selection.category_id is not None else None
     page = reader.page(message.selection, message.cursor, tree)
     keys = [p.sku for p in page.products]
     added = set(jobs.add_items(job.job_id, keys + [s for s in page.requested if s not in keys]))

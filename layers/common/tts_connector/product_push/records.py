@@ -81,6 +81,8 @@ class PlanMessage(BaseModel):
     cursor: str | None = None
     # A retry: read these SKUs again and send them; the job's items exist already.
     retry_skus: list[str] = Field(default_factory=list)
+    # When the push (or the retry) was started; its product messages carry it (`ProductMessage.planned_at`).
+    started_at: float = 0.0
 
 
 class ProductMessage(BaseModel):
@@ -91,6 +93,9 @@ class ProductMessage(BaseModel):
     shop_id: str
     warehouse_id: str
     sku: str
+    # When the page was planned: the worker reads the job's mappings once per planning run (a retry planned
+    # after a fix reads them again).
+    planned_at: float = 0.0
     # What the planner read from Magento (None when too big for a message: the worker reads it itself).
     snapshot: ProductSnapshot | None = None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -135,6 +136,7 @@ def retry_push(job_id: str, request: RetryRequest, *, jobs: JobStore, queue: Pus
     else:
         wanted = [i.item_key for i in jobs.items(job_id, ItemStatus.FAILED)]
     requeued = jobs.requeue(job_id, wanted)
+    started_at = time.time()
     for start in range(0, len(requeued), RETRY_CHUNK):
         queue.send_plan(
             PlanMessage(
@@ -143,6 +145,7 @@ def retry_push(job_id: str, request: RetryRequest, *, jobs: JobStore, queue: Pus
                 warehouse_id=job.warehouse_id or "",
                 selection=PushSelection(skus=requeued[start : start + RETRY_CHUNK]),
                 retry_skus=requeued[start : start + RETRY_CHUNK],
+                started_at=started_at,
             )
         )
     return RetryReport(job=jobs.get(job_id) or job, requeued=requeued, skipped=skipped)

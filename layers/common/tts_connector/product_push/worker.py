@@ -109,6 +109,7 @@ def process_product(message: ProductMessage, record: QueuedRecord, services: Pus
     ctx = shop_context(
         message.shop_id,
         message.warehouse_id,
+        generation=f"{message.job_id}@{message.planned_at}",
         connect=services.connect,
         settings=services.settings,
         catalog_store=services.catalog_store,

@@ -45,8 +45,10 @@ _ID_SEGMENT = re.compile(r"^\d+$")
 
 def api_name(method: str, path: str) -> str:
     """The API a call counts against: TikTok limits each API per app and shop (reference §8.3), so ids in
-    the path are folded (`GET /product/202309/products/{id}`) and every product shares one bucket."""
-    segments = ["{id}" if _ID_SEGMENT.match(part) else part for part in path.split("/")]
+    the path are folded (`GET /product/202309/products/{id}`) and every product shares one bucket. Paths are
+    `/<group>/<version>/<resource>/...`: the version stays."""
+    parts = path.split("/")
+    segments = [("{id}" if index > 2 and _ID_SEGMENT.match(part) else part) for index, part in enumerate(parts)]
     return f"{method.upper()} {'/'.join(segments)}"
 
 
