@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import requests
 
-from local_stack import LocalStack
+from local_stack import LocalStack, StackConfig
 from tests.helpers import encode, sign_tiktok_webhook, tiktok_notification
 
 US_SHOP = "7494049642642441621"
@@ -63,6 +64,11 @@ def standard_mappings(stack: LocalStack) -> None:
     map_category(stack, DRINKWARE, COFFEE_MUGS)
     map_attribute(stack, tiktok_attribute_id=MATERIAL_APPAREL, category_id=GRAPHIC_TEES, fixed_value_name="Cotton")
     map_attribute(stack, tiktok_attribute_id=MATERIAL_MUG, category_id=COFFEE_MUGS, fixed_value_id=GLASS)
+    map_product_fields(stack)
+
+
+def map_product_fields(stack: LocalStack) -> None:
+    """Brand, package dimensions (cm) and EAN from the Magento attributes the sandbox seeds and generates."""
     set_fields(
         stack,
         brand_attribute="brand",
@@ -72,6 +78,18 @@ def standard_mappings(stack: LocalStack) -> None:
         identifier_attribute="ean",
         identifier_type="EAN",
     )
+
+
+def stack_config(state_dir: Path, **overrides: Any) -> StackConfig:
+    """What the push tests run: queues scaled to a tenth (a loaded machine's batches stay within their
+    visibility), quick product retries, no schedules."""
+    settings: dict[str, Any] = {
+        "state_dir": state_dir,
+        "time_scale": 0.1,
+        "run_schedules": False,
+        "function_env": FAST_RETRIES,
+    }
+    return StackConfig(**(settings | overrides))
 
 
 def push(stack: LocalStack, **selection: Any) -> dict[str, Any]:

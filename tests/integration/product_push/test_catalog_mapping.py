@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from local_stack import LocalStack, StackConfig
+from local_stack import LocalStack
 from tests.integration.product_push import support as s
 
 pytestmark = pytest.mark.integration
@@ -17,13 +17,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    config = StackConfig(
-        state_dir=Path(tmp_path_factory.mktemp("state")),
-        time_scale=0.02,
-        run_schedules=False,
-        function_env=s.FAST_RETRIES,
-    )
-    with LocalStack(config) as running:
+    with LocalStack(s.stack_config(Path(tmp_path_factory.mktemp("state")))) as running:
         s.tiktok(running).core.config.webhook_retry_scale = 0.01
         s.connect(running)
         yield running
@@ -119,7 +113,10 @@ def test_auto_mapping_matches_names_and_fills_the_product_fields(stack: LocalSta
     fields = saved["product_fields"]
     assert fields["brand_attribute"] == "brand"
     assert (fields["identifier_attribute"], fields["identifier_type"]) == ("ean", "EAN")
-    assert (fields["package_length_attribute"], fields["package_width_attribute"]) == (None, None)
+    assert (fields["package_length_attribute"], fields["package_height_attribute"]) == (
+        "package_length",
+        "package_height",
+    )
     mappings = _get(stack, "/admin/catalog/attribute-mappings")
     assert {(m["tiktok_attribute_name"], m["magento_attribute"], m["source"]) for m in mappings} >= {
         ("Color", "color", "auto"),

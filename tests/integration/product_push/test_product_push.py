@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from local_stack import LocalStack, StackConfig
+from local_stack import LocalStack
 from tests.integration.product_push import support as s
 
 pytestmark = pytest.mark.integration
@@ -17,13 +17,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    config = StackConfig(
-        state_dir=Path(tmp_path_factory.mktemp("state")),
-        time_scale=0.02,
-        run_schedules=False,
-        function_env=s.FAST_RETRIES,
-    )
-    with LocalStack(config) as running:
+    with LocalStack(s.stack_config(Path(tmp_path_factory.mktemp("state")))) as running:
         yield s.prepared_stack(running)
 
 
@@ -261,3 +255,77 @@ def test_throttling_bursts_and_outages_during_a_batch_lose_nothing(stack: LocalS
     create_rate = next(i for i in rates if i["bucket_id"]["S"].endswith("#POST /product/202309/products#rate"))
     assert "decreased_at" in create_rate
     sandbox.clear_faults()
+
+
+def test_the_deepest_mapped_category_wins_and_two_at_the_same_depth_are_reported(stack: LocalStack) -> None:
+    s.map_attribute(stack, tiktok_attribute_id=s.MATERIAL_APPAREL, fixed_value_name="Cotton")  # shop-wide
+    s.map_category(stack, s.WOMEN, "900112")
+    inherited = s.generate(stack, products=1, sku_prefix="TOPS", configurable_share=0, category_ids=(s.TOPS,))
+    deepest = s.generate(stack, products=1, sku_prefix="DEEP", configurable_share=0, category_ids=(s.WOMEN, s.TEES))
+    s.map_category(stack, s.BAGS, s.PHONE_CASES)
+    clash = s.generate(stack, products=1, sku_prefix="CLASH", configurable_share=0, category_ids=(s.BAGS, s.DRINKWARE))
+
+    done = s.finished_job(stack, s.push(stack, skus=inherited["skus"] + deepest["skus"] + clash["skus"])["job_id"])
+
+    found = s.items(done)
+    category = {
+        sku: s.tiktok(stack).product(item["result"]["tiktok_product_id"])["category_chains"][0]["id"]
+        for sku, item in found.items()
+        if item["status"] == "SUCCEEDED"
+    }
+    assert category == {"TOPS-00001": "900112", "DEEP-00001": s.GRAPHIC_TEES}
+    failure = found["CLASH-00001"]["failure"]
+    assert "map to different TikTok categories at the same depth" in failure["message"]
+    assert "Gear > Bags" in failure["message"] and "Gear > Drinkware" in failure["message"]
+    assert failure["magento_attribute"] == "category_ids"
+    # Resolved by removing one of the two mappings; the retry pushes it to the other.
+    s.ok(s.admin(stack, "DELETE", f"/admin/catalog/category-mappings/{s.BAGS}"))
+    s.ok(s.admin(stack, "POST", f"/admin/jobs/{done['job']['job_id']}/retry", json={}))
+    retried = s.items(s.finished_job(stack, done["job"]["job_id"]))["CLASH-00001"]
+    assert s.tiktok(stack).product(retried["result"]["tiktok_product_id"])["category_chains"][0]["id"] == s.COFFEE_MUGS
+
+
+def test_a_filter_selection_is_read_from_magento_in_pages_of_100(stack: LocalStack) -> None:
+    made = s.generate(stack, products=101, sku_prefix="PAGE", configurable_share=0.05, unique_images=5, categories=3)
+    s.map_category(stack, made["parent_category"], s.GRAPHIC_TEES)
+    before = len(s.magento(stack).requests())
+
+    done = s.finished_job(stack, s.push(stack, category_id=made["parent_category"])["job_id"], timeout=600)
+
+    assert (done["job"]["total"], done["job"]["succeeded"], done["job"]["failed"]) == (101, 101, 0)
+    calls = [r for r in s.magento(stack).requests()[before:] if "/V1/" in r["path"]]
+    searches = [r for r in calls if r["path"].endswith("/V1/products")]
+    single = [
+        r for r in calls if r["method"] == "GET" and "/V1/products/" in r["path"] and "attribute" not in r["path"]
+    ]
+    children = [r for r in calls if "/V1/configurable-products/" in r["path"]]
+    assert len(searches) == 2  # two pages of 100, no search per product
+    assert single == []  # and no product read alone
+    assert len(children) == made["configurable"]
+    # Other filters: an attribute set, a time after every update (nothing to push: the job ends empty).
+    s.magento(stack).add_attribute_set(41, "Filtered")
+    in_set = s.generate(stack, products=2, sku_prefix="SET", attribute_set_id=41, category_ids=(s.TEES,))
+    by_set = s.finished_job(stack, s.push(stack, attribute_set_id=41)["job_id"])
+    assert sorted(s.items(by_set)) == in_set["skus"] and by_set["job"]["succeeded"] == 2
+    later = s.finished_job(stack, s.push(stack, updated_since="2099-01-01 00:00:00")["job_id"])
+    assert (later["job"]["total"], later["job"]["status"]) == (0, "COMPLETED")
+
+
+def test_bad_push_requests_get_a_clear_4xx_and_start_nothing(stack: LocalStack) -> None:
+    before = s.ok(s.admin(stack, "GET", "/admin/jobs", params={"limit": 200}))
+
+    two = s.admin(stack, "POST", "/admin/push/products", json={"skus": ["MS-TEE"], "all": True})
+    none = s.admin(stack, "POST", "/admin/push/products", json={})
+    unknown_shop = s.admin(stack, "POST", "/admin/push/products", json={"all": True, "shop_id": "123"})
+    not_served = s.admin(stack, "POST", "/admin/push/products", json={"all": True, "shop_id": "7000714532876273420"})
+    bad_time = s.admin(stack, "POST", "/admin/push/products", json={"updated_since": "yesterday"})
+    bad_warehouse = s.admin(stack, "POST", "/admin/push/products", json={"all": True, "warehouse_id": "1"})
+
+    assert (two.status_code, none.status_code, bad_time.status_code) == (422, 422, 422)
+    assert unknown_shop.status_code == 404
+    assert not_served.status_code == 409 and "ttsc shops select" in not_served.json()["hint"]
+    assert bad_warehouse.status_code == 400 and "not a sales warehouse" in bad_warehouse.json()["message"]
+    assert s.admin(stack, "GET", "/admin/jobs/push-nope").status_code == 404
+    assert s.admin(stack, "POST", "/admin/jobs/push-nope/retry", json={}).status_code == 404
+    assert s.admin(stack, "GET", "/admin/products", params={"sku": "NOT-PUSHED"}).status_code == 404
+    assert s.ok(s.admin(stack, "GET", "/admin/jobs", params={"limit": 200})) == before

@@ -173,6 +173,8 @@ class ImageUploader:
     # URL -> (digest, format, size): a Magento media file keeps its content (a replaced image gets a new
     # file name), so a warm worker need not download it again for the next product that uses it.
     _seen: TtlCache[str, tuple[str, str, tuple[int, int] | None]] = TtlCache(600.0)
+    # (shop, use case + digest) -> its TikTok image once known: a remembered uri never changes.
+    _uris: TtlCache[tuple[str, str], StoredImage | None] = TtlCache(600.0)
 
     def __init__(
         self,
@@ -209,11 +211,14 @@ class ImageUploader:
     def upload(self, shop: ShopRef, image: PreparedImage) -> StoredImage:
         """TikTok's uri for the image: the one remembered for its content, else a new upload (once)."""
         key = f"{image.use_case}#{image.digest}"
-        stored = self._store.get(shop.shop_id, key)
-        if stored is not None:
-            return stored
+        known = self._uris.get_or_load((shop.shop_id, key), lambda: self._store.get(shop.shop_id, key))
+        if known is not None:
+            return known
+        self._uris.forget((shop.shop_id, key))
         content = image.content if image.content is not None else self._download(image.url)
-        return self._upload_once(shop, key, image.digest, content, image.name, image.fmt, image.use_case)
+        stored = self._upload_once(shop, key, image.digest, content, image.name, image.fmt, image.use_case)
+        self._uris.get_or_load((shop.shop_id, key), lambda: stored)
+        return stored
 
     def image_for_url(self, shop: ShopRef, url: str, use_case: str = "MAIN_IMAGE") -> StoredImage:
         return self.upload(shop, self.prepare(url, use_case))

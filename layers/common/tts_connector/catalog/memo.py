@@ -13,6 +13,7 @@ class TtlCache[K: Hashable, V]:
         self._clock = clock
         self._values: dict[K, tuple[V, float]] = {}
         self._lock = threading.Lock()
+        self._sweep_at = 64
 
     def get_or_load(self, key: K, load: Callable[[], V]) -> V:
         now = self._clock()
@@ -23,10 +24,11 @@ class TtlCache[K: Hashable, V]:
         value = load()  # outside the lock: two threads may both load once, which is harmless
         with self._lock:
             self._values[key] = (value, now)
-            if len(self._values) > 64:
+            if len(self._values) > self._sweep_at:
                 # Keys can be per job: drop what expired so a warm process does not keep every job's copy.
                 for stale in [k for k, (_, at) in self._values.items() if now - at >= self._ttl]:
                     del self._values[stale]
+                self._sweep_at = max(64, 2 * len(self._values))
         return value
 
     def forget(self, key: K) -> None:

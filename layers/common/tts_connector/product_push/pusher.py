@@ -96,7 +96,8 @@ class ProductPusher:
                 pushed_at=int(self._clock()),
             )
         )
-        seen = self._store.take_audit(saved.shop_id, saved.tiktok_product_id)
+        # Only a new product's audit can arrive before its listing exists.
+        seen = self._store.take_audit(saved.shop_id, saved.tiktok_product_id) if created else None
         if seen is not None:
             self._listings.set_status(saved.shop_id, saved.magento_sku, seen.status, seen.reasons, seen.at)
         logger.info(

@@ -168,7 +168,8 @@ def process_product(message: ProductMessage, record: QueuedRecord, services: Pus
             raise RetryLater(backoff(record.receive_count, services.retry_base_seconds), type(exc).__name__) from exc
         return _record(services, message, ItemStatus.FAILED, failure=failure_for(exc, message.sku))
     outcome = _record(services, message, ItemStatus.SUCCEEDED, result=result.as_result())
-    pusher.finish(message.sku)
+    if result.created:
+        pusher.finish(message.sku)
     return outcome
 
 
