@@ -33,5 +33,5 @@ def test_demo_walks_the_guide_and_stops_cleanly(tmp_path: Path) -> None:
     assert ": 2 succeeded, 0 failed of 2." in out
     assert "tiktok_shop_synced=Yes" in out
     assert "TikTok status: ACTIVATE" in out
-    assert "MUG-SOLDOUT: Magento product MUG-SOLDOUT: has no description" in out and "fix: Fill in Description" in out
+    assert "  Magento product MUG-SOLDOUT: has no description" in out and "fix: Fill in Description" in out
     assert "the stack is stopped" in out

@@ -38,7 +38,9 @@ def _failure_lines(items: list[dict[str, Any]]) -> list[str]:
             if failure.get("tiktok_code")
             else ""
         )
-        lines.append(f"  {item['sku']}: {failure['message']}{code}")
+        text = failure["message"]
+        shown = text if text.startswith(f"Magento product {item['sku']}") else f"{item['sku']}: {text}"
+        lines.append(f"  {shown}{code}")
         if failure.get("hint"):
             lines.append(f"    fix: {failure['hint']}")
     return lines

@@ -3,6 +3,7 @@ write-back, audits, batches with failures and retries, TikTok throttling and out
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -329,3 +330,29 @@ def test_bad_push_requests_get_a_clear_4xx_and_start_nothing(stack: LocalStack) 
     assert s.admin(stack, "POST", "/admin/jobs/push-nope/retry", json={}).status_code == 404
     assert s.admin(stack, "GET", "/admin/products", params={"sku": "NOT-PUSHED"}).status_code == 404
     assert s.ok(s.admin(stack, "GET", "/admin/jobs", params={"limit": 200})) == before
+
+
+def test_the_periodic_check_catches_an_audit_whose_webhooks_never_came(stack: LocalStack) -> None:
+    sandbox = s.tiktok(stack)
+    made = s.generate(stack, products=1, sku_prefix="MISSED", configurable_share=0, category_ids=(s.TEES,))
+    sandbox.hold_webhooks()  # TikTok approves the product, but its webhooks 5 and 37 do not arrive
+    try:
+        done = s.finished_job(stack, s.push(stack, skus=made["skus"])["job_id"])
+        product_id = s.items(done)["MISSED-00001"]["result"]["tiktok_product_id"]
+        s.wait_until(lambda: sandbox.product(product_id)["status"] == "ACTIVATE")
+        assert s.product(stack, "MISSED-00001")["listing"]["status"] == "PENDING"
+        # Pushed an hour ago and still in review as far as the connector knows.
+        stack.client("dynamodb").update_item(
+            TableName=stack.physical("MappingsTable"),
+            Key={"pk": {"S": f"LISTING#{s.US_SHOP}"}, "sk": {"S": "PRODUCT#MISSED-00001"}},
+            UpdateExpression="SET pushed_at = :old",
+            ExpressionAttributeValues={":old": {"N": str(int(time.time()) - 3600)}},
+        )
+
+        fired = stack.fire_schedule("ProductAuditCheckFunction.InReview")
+
+        assert fired.ok, fired.error
+        assert fired.result["changed"]["MISSED-00001"] == "ACTIVATE"
+        assert s.product(stack, "MISSED-00001")["listing"]["status"] == "ACTIVATE"
+    finally:
+        sandbox.release_webhooks()
