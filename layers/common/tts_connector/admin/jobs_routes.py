@@ -27,7 +27,7 @@ def list_jobs(
 def show_job(
     job_id: str,
     status: Annotated[ItemStatus | None, Query(description="Only items in this status")] = None,
-    limit: Annotated[int, Query(ge=0, le=2000)] = 200,
+    limit: Annotated[int, Query(ge=0, le=2000, description="Items to list (0: the counters only)")] = 200,
 ) -> push_service.JobDetail:
     job = wiring.job_store().get(job_id)
     if job is None:

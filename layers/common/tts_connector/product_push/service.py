@@ -173,7 +173,8 @@ def job_detail(job: Job, *, jobs: JobStore, listings: ListingStore, status: Item
             items.append(item)
     found: dict[str, Listing] = {}
     statuses: Counter[str] = Counter()
-    if job.kind == JOB_KIND:
+    # `limit=0` is a progress poll (the CLI's bar, every second): counters only, no per-product reads.
+    if job.kind == JOB_KIND and limit > 0:
         succeeded = [i.item_key for i in jobs.items(job.job_id, ItemStatus.SUCCEEDED)]
         found = listings.get_many(job.shop_id, succeeded)
         statuses.update(listing.status.value for listing in found.values())
