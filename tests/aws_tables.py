@@ -14,6 +14,7 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
+from local_stack import moto_fixes
 from local_stack.resources import table_arguments
 from local_stack.template import SamTemplate
 
@@ -25,6 +26,8 @@ def template_tables(*logical_ids: str) -> Iterator[dict[str, Any]]:
     """{logical id: boto3 Table} for each table, in a fresh moto mock."""
     template = SamTemplate(ROOT / "template.yaml", {"MagentoBaseUrl": "http://magento.test"})
     resources = template.of_type("AWS::DynamoDB::Table")
+    # moto's DynamoDB is not thread-safe; store tests with concurrent writers need the local stack's fix.
+    moto_fixes.install()
     with mock_aws():
         dynamodb = boto3.resource("dynamodb", region_name="us-east-1")
         tables = {}

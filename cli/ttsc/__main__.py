@@ -10,10 +10,10 @@ import argparse
 import json
 import sys
 
-from ttsc.commands import connect, events
+from ttsc.commands import catalog, connect, events, push
 from ttsc.transport import AdminApi, CliError
 
-COMMAND_MODULES = (connect, events)
+COMMAND_MODULES = (connect, events, catalog, push)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,17 +14,13 @@ def start_tiktok(host: str, callback_url: str, webhook_url: str) -> tuple[Any, T
     sandbox = TikTokSandbox(config)
     sandbox.start(host=host, port=0)
     base = sandbox.base_url
-    endpoint = TikTokEndpoint(
-        api_url=base,
-        auth_url=base,
-        authorize_url=f"{base}/open/authorize",
-        credentials={
-            "app_key": config.app_key,
-            "app_secret": config.app_secret,
-            "service_id": config.service_id,
-        },
-    )
-    return sandbox, endpoint
+    return sandbox, tiktok_endpoint(base, config)
+
+
+def tiktok_endpoint(base: str, config: Any) -> TikTokEndpoint:
+    """How the stack reaches a TikTok sandbox at `base` (one host serves API, auth and authorize page)."""
+    credentials = {"app_key": config.app_key, "app_secret": config.app_secret, "service_id": config.service_id}
+    return TikTokEndpoint(api_url=base, auth_url=base, authorize_url=f"{base}/open/authorize", credentials=credentials)
 
 
 def start_magento(host: str) -> tuple[Any, MagentoEndpoint]:
@@ -33,10 +29,15 @@ def start_magento(host: str) -> tuple[Any, MagentoEndpoint]:
     config = SandboxConfig()
     sandbox = MagentoSandbox(config)
     sandbox.start(host=host, port=0)
+    return sandbox, magento_endpoint(sandbox.base_url, config)
+
+
+def magento_endpoint(base: str, config: Any) -> MagentoEndpoint:
+    """How the stack reaches a Magento sandbox at `base` with its integration credentials."""
     credentials = {
         "consumer_key": config.consumer_key,
         "consumer_secret": config.consumer_secret,
         "access_token": config.access_token,
         "access_token_secret": config.access_token_secret,
     }
-    return sandbox, MagentoEndpoint(sandbox.base_url, credentials)
+    return MagentoEndpoint(base, credentials)

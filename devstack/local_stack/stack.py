@@ -15,7 +15,7 @@ from typing import Any
 import requests
 from moto.server import ThreadedMotoServer
 
-from local_stack import sandboxes
+from local_stack import moto_fixes, sandboxes
 from local_stack.cognito import (
     CognitoAuthorizer,
     LocalUser,
@@ -125,6 +125,7 @@ class LocalStack:
         moto_port = free_port(cfg.host)
         # The backend's per-request access log would drown the stack's own output.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        moto_fixes.install()
         self._moto = ThreadedMotoServer(ip_address=cfg.host, port=moto_port, verbose=False)
         self._moto.start()
         self.aws_endpoint = f"http://{cfg.host}:{moto_port}"
@@ -176,9 +177,11 @@ class LocalStack:
         sqs = boto_client("sqs", self.aws_endpoint)
         for source in self.template.sqs_sources():
             physical = self.resources.physical[source.queue]
-            poller = SqsPoller(source, physical["QueueUrl"], physical["Arn"], sqs, self.runtime)
-            poller.start()
-            self._pollers.append(poller)
+            # Concurrent batches, as Lambda's poller hands them out, bounded by the function's worker pool.
+            for _ in range(max(1, min(source.max_concurrency, cfg.max_concurrency))):
+                poller = SqsPoller(source, physical["QueueUrl"], physical["Arn"], sqs, self.runtime)
+                poller.start()
+                self._pollers.append(poller)
         self.scheduler.start(run_on_rate=cfg.run_schedules)
 
     def stop(self) -> None:

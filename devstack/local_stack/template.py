@@ -37,6 +37,8 @@ class SqsSource:
     queue: str  # logical id of the queue
     batch_size: int
     report_batch_item_failures: bool
+    # ScalingConfig.MaximumConcurrency: how many batches Lambda hands out at once (one poller each locally).
+    max_concurrency: int = 1
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,7 @@ class SamTemplate:
                     queue=logical,
                     batch_size=int(event.get("BatchSize", 10)),
                     report_batch_item_failures="ReportBatchItemFailures" in event.get("FunctionResponseTypes", []),
+                    max_concurrency=int((event.get("ScalingConfig") or {}).get("MaximumConcurrency", 1)),
                 )
             )
         return sources

@@ -16,6 +16,8 @@ Routes:
   POST   /_sandbox/event-delivery           {"targets": [{"url", "format": "signed|shared_secret|adobe_io",
                                              "secret", "adobe_client_id"}]}: deliver change events as webhooks
   GET    /_sandbox/event-delivery           what was delivered (target, event id, HTTP status)
+  POST   /_sandbox/catalog/generate         {"products": 2000, "configurable_share": 0.25, ...} (CatalogSpec)
+  POST   /_sandbox/attribute-sets           {"attribute_set_id": 12, "name": "Gear", "without": ["tiktok_product_id"]}
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from werkzeug.wrappers import Request, Response
 
 from magento_sandbox import api_errors as err
 from magento_sandbox import merchant
+from magento_sandbox.catalog_generator import CatalogSpec, add_attribute_set, generate_catalog
 from magento_sandbox.config import Fault
 from magento_sandbox.event_delivery import Target
 
@@ -104,4 +107,10 @@ class ControlApi:
             case ("POST", ["reset"]):
                 self._app.reset()
                 return {"status": "reset"}
+            case ("POST", ["catalog", "generate"]):
+                return generate_catalog(state, CatalogSpec.from_json(body))
+            case ("POST", ["attribute-sets"]):
+                return add_attribute_set(
+                    state, int(body["attribute_set_id"]), str(body["name"]), body.get("without", [])
+                )
         raise err.no_route()

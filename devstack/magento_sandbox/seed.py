@@ -20,6 +20,12 @@ _COLORS = {"49": "Black", "58": "Red"}
 _SIZES = {"167": "S", "168": "M", "169": "L"}
 
 
+def _ean13(body: str) -> str:
+    """A 13-digit EAN: the 12 digits given plus their GS1 check digit (real barcodes always have one)."""
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))
+    return body + str((10 - total % 10) % 10)
+
+
 def _attributes() -> list[Attribute]:
     return [
         Attribute(73, "name", "Product Name", "text", "store"),
@@ -76,7 +82,8 @@ def _categories(state: SandboxState) -> None:
 def _image(state: SandboxState, sku: str, label: str) -> dict[str, object]:
     slug = sku.lower().replace("/", "-").replace(" ", "-")
     path = f"/{slug[0]}/{slug[1]}/{slug}.png"
-    state.images[path] = png_bytes(sku)
+    # 320 px: TikTok takes main images from 300x300 (reference §4.5), as a real store's product photos are.
+    state.images[path] = png_bytes(sku, 320)
     return {
         "id": len(state.images),
         "media_type": "image",
@@ -164,7 +171,7 @@ def seed(state: SandboxState) -> None:
                 color=color_id,
                 size=size_id,
                 brand="201",
-                ean=f"40000000{len(children):05d}",
+                ean=_ean13(f"40000000{len(children):04d}"),
                 **package,
             )
             _stock(state, sku, 10.0, 5.0 if size == "M" else None)
@@ -196,16 +203,27 @@ def seed(state: SandboxState) -> None:
         BOTTLE_SKU,
         [8],
         name="Water Bottle 750ml",
+        description="<p>Keeps drinks cold for 24 hours.</p>",
         price=12.5,
         weight=0.2,
         brand="202",
-        ean="4000000100017",
+        ean=_ean13("400000010001"),
         package_length="25",
         package_width="8",
         package_height="8",
     )
     _stock(state, BOTTLE_SKU, 40.0, 10.0)
-    _simple(state, TOTE_SKU, [7], name="Canvas Tote Bag", price=39.0, weight=0.5, brand="202", ean="4000000100024")
+    _simple(
+        state,
+        TOTE_SKU,
+        [7],
+        name="Canvas Tote Bag",
+        description="<p>Heavy canvas, long handles.</p>",
+        price=39.0,
+        weight=0.5,
+        brand="202",
+        ean=_ean13("400000010002"),
+    )
     _stock(state, TOTE_SKU, 3.0)
-    _simple(state, SOLD_OUT_SKU, [8], name="Enamel Mug", price=9.0, weight=0.4, ean="4000000100031")
+    _simple(state, SOLD_OUT_SKU, [8], name="Enamel Mug", price=9.0, weight=0.4, ean=_ean13("400000010003"))
     _stock(state, SOLD_OUT_SKU, 0.0)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from background_server import BackgroundServer
 from magento_sandbox import merchant
 from magento_sandbox.app import ADOBE_KEYS_PREFIX, SandboxApp
+from magento_sandbox.catalog_generator import CatalogSpec, add_attribute_set, generate_catalog
 from magento_sandbox.config import Fault, SandboxConfig
 from magento_sandbox.event_delivery import Target
 from magento_sandbox.seed import seed
@@ -114,3 +116,19 @@ class MagentoSandbox:
 
     def reset(self) -> None:
         self.app.reset()
+
+    def generate_catalog(self, spec: CatalogSpec | None = None, **overrides: Any) -> dict[str, Any]:
+        """Add a generated catalogue (see catalog_generator); `overrides` are CatalogSpec fields."""
+        chosen = replace(spec or CatalogSpec(), **overrides)
+        with self.state.lock:
+            return generate_catalog(self.state, chosen)
+
+    def add_attribute_set(self, set_id: int, name: str, without: Sequence[str] = ()) -> dict[str, Any]:
+        """An attribute set cloned from Default without the attributes named (e.g. the connector's own)."""
+        with self.state.lock:
+            return add_attribute_set(self.state, set_id, name, list(without))
+
+    def product_values(self, sku: str) -> dict[str, Any]:
+        """The product's stored global values (what a GET under /rest/all shows, custom attributes included)."""
+        with self.state.lock:
+            return dict(self.state.products[sku].values)

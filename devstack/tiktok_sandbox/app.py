@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -74,6 +75,9 @@ class SandboxCore:
         self.rate_limiter = RateLimiter(config.rate_limit_qps, config.rate_limit_burst, config.rate_limit_retry_after)
         self.faults = FaultInjector(config.fault_timeout_seconds)
         self.latency = config.latency
+        # Calls that passed the gate, per API route (what a test or a benchmark counts).
+        self.calls_by_route: dict[str, int] = {}
+        self._calls_lock = threading.Lock()
         self.base_url = ""
         self.control: Callable[[Request], Response] | None = None
         self._routes = {r.name: r for r in api_routes(self.products, self.fulfillment, ReverseHandlers(self.returns))}
@@ -127,7 +131,7 @@ class SandboxCore:
         except NotFound:
             raise ApiError(codes.INVALID_PATH, f"Invalid path {path}.", 404) from None
         route = self._routes[str(name)]
-        self.faults.apply(path)
+        answer_delay = self.faults.apply(path)
         content_type = request.mimetype
         if route.multipart:
             if content_type != "multipart/form-data":
@@ -146,6 +150,8 @@ class SandboxCore:
         check_scope(grant, route.scope, path)
         owner = shop.id if shop is not None else ",".join(sorted(grant.shop_ids))
         self.rate_limiter.check(f"{self.config.app_key}|{owner}|{route.name}")
+        with self._calls_lock:
+            self.calls_by_route[route.name] = self.calls_by_route.get(route.name, 0) + 1
         ctx = Ctx(
             state=self.state,
             webhooks=self.webhooks,
@@ -158,7 +164,10 @@ class SandboxCore:
             params={k: str(v) for k, v in params.items()},
             base_url=self.base_url,
         )
-        return envelope(0, "Success", self._call(route, ctx))
+        answer = envelope(0, "Success", self._call(route, ctx))
+        if answer_delay:
+            time.sleep(answer_delay)
+        return answer
 
     @staticmethod
     def _call(route: ApiRoute, ctx: Ctx) -> dict[str, Any]:

@@ -75,7 +75,8 @@ class SandboxControls:
 
     # --- gateway behaviour ---------------------------------------------------------------------------
     def inject_fault(self, kind: str, count: int = 1, path_prefix: str | None = None) -> None:
-        """kind: http_500, http_503, internal_error (HTTP 200 + 36009003), timeout, rate_limit (429)."""
+        """kind: http_500, http_503, internal_error (HTTP 200 + 36009003), timeout, rate_limit (429), slow_answer
+        (processed, answered `fault_timeout_seconds` late)."""
         self.core.faults.add(kind, count, path_prefix)
 
     def clear_faults(self) -> None:
@@ -89,6 +90,11 @@ class SandboxControls:
 
     def set_latency(self, seconds: float) -> None:
         self.core.latency = seconds
+
+    def route_calls(self) -> dict[str, int]:
+        """Calls that passed the gate, per API route name (e.g. create_product, upload_image)."""
+        with self.core._calls_lock:
+            return dict(self.core.calls_by_route)
 
     # --- products ------------------------------------------------------------------------------------
     def complete_audit(self, product_id: str, *, approve: bool = True, reasons: list[str] | None = None) -> None:
@@ -246,6 +252,7 @@ HTTP_ROUTES: list[tuple[str, str, ControlHandler]] = [
     ("DELETE", "/_sandbox/faults", lambda c, b, p: c.clear_faults()),
     ("POST", "/_sandbox/rate-limit", lambda c, b, p: c.set_rate_limit(float(b["qps"]), b.get("burst"))),
     ("GET", "/_sandbox/rate-limit", lambda c, b, p: c.rate_limit_stats()),
+    ("GET", "/_sandbox/route-calls", lambda c, b, p: c.route_calls()),
     ("POST", "/_sandbox/latency", lambda c, b, p: c.set_latency(float(b["seconds"]))),
     ("GET", "/_sandbox/products/<product_id>", lambda c, b, p: c.product(p["product_id"])),
     (

@@ -137,7 +137,7 @@ class Fault:
     path_prefix: str | None
 
 
-FAULT_KINDS = frozenset({"http_500", "http_503", "internal_error", "timeout", "rate_limit"})
+FAULT_KINDS = frozenset({"http_500", "http_503", "internal_error", "timeout", "rate_limit", "slow_answer"})
 
 
 class FaultInjector:
@@ -156,7 +156,13 @@ class FaultInjector:
         with self._lock:
             self._faults.clear()
 
-    def apply(self, path: str) -> None:
+    def apply(self, path: str) -> float:
+        """Raise the fault due for `path`, if any; a `slow_answer` returns how long to hold the answer instead.
+
+        `slow_answer` processes the request and answers `timeout_seconds` late: the caller may give up (or
+        die) after TikTok did the work, the case Create Product's `idempotency_key` exists for ("prevent
+        duplicate processing of the same request, especially in cases of connection issues",
+        create-product spec)."""
         with self._lock:
             fault = next(
                 (
@@ -167,7 +173,7 @@ class FaultInjector:
                 None,
             )
             if fault is None:
-                return
+                return 0.0
             fault.remaining -= 1
             if fault.remaining == 0:
                 self._faults.remove(fault)
@@ -179,5 +185,7 @@ class FaultInjector:
             raise ApiError(codes.INTERNAL_ERROR, "Internal error, please retry.", 200)
         if fault.kind == "rate_limit":
             raise ApiError(codes.RATE_LIMITED, "Too many requests. Please retry later.", 429)
+        if fault.kind == "slow_answer":
+            return self.timeout_seconds
         time.sleep(self.timeout_seconds)
         raise ApiError(codes.REQUEST_TIMEOUT, "Request timeout.", 504)

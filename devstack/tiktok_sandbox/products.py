@@ -24,11 +24,17 @@ def _find(ctx: Ctx, product_id: str) -> Product:
 
 
 def _build_skus(ctx: Ctx, raw_skus: list[dict[str, Any]], existing: list[Sku]) -> list[Sku]:
-    """New SKUs keep their ids when the seller_sku matches an existing one (TikTok keeps SKU ids on edit)."""
+    """An edited SKU keeps its id when the edit sends it ("To edit an existing SKU, include its SKU ID",
+    edit-product spec, `skus[].id`; an id the product does not have is refused). Without an id, the sandbox
+    still keeps the id of the SKU with the same seller_sku - more lenient than TikTok, which creates a new SKU."""
     by_seller_sku = {s.seller_sku: s for s in existing if s.seller_sku}
+    by_id = {s.id: s for s in existing}
     skus = []
     for raw in raw_skus:
-        previous = by_seller_sku.get(str(raw.get("seller_sku")))
+        sent_id = raw.get("id")
+        if sent_id is not None and str(sent_id) not in by_id:
+            raise ApiError(codes.SKU_NOT_FOUND, f"sku_id {sent_id} does not belong to this product.")
+        previous = by_id.get(str(sent_id)) if sent_id is not None else by_seller_sku.get(str(raw.get("seller_sku")))
         skus.append(
             Sku(
                 id=previous.id if previous else ctx.state.new_id(),
@@ -135,14 +141,11 @@ class ProductHandlers:
                 f"Saving as draft is not supported for {product.status} products.",
             )
         old_codes = {s.seller_sku: s.identifier_code for s in product.skus}
+        old_by_id = {s.id: s.identifier_code for s in product.skus}
         if product.status != "DRAFT":
             for sku in body.get("skus") or []:
-                seller_sku = sku.get("seller_sku")
-                if (
-                    seller_sku in old_codes
-                    and old_codes[seller_sku]
-                    and sku.get("identifier_code") != old_codes[seller_sku]
-                ):
+                codes_by, key = (old_by_id, str(sku["id"])) if sku.get("id") else (old_codes, sku.get("seller_sku"))
+                if key in codes_by and codes_by[key] and sku.get("identifier_code") != codes_by[key]:
                     raise ApiError(
                         codes.INVALID_IDENTIFIER_CODE,
                         "identifier_code can only be modified while the product is a DRAFT.",
@@ -153,6 +156,7 @@ class ProductHandlers:
         body = {k: copy.deepcopy(v) for k, v in product.body.items() if not k.startswith("_")}
         body["skus"] = [
             {
+                "id": s.id,
                 "seller_sku": s.seller_sku,
                 "external_sku_id": s.external_sku_id,
                 "price": dict(s.price),

@@ -27,6 +27,13 @@ def test_demo_walks_the_guide_and_stops_cleanly(tmp_path: Path) -> None:
     assert "Sandbox US Shop" in out and "Sandbox UK Shop" in out
     assert "The connector serves Sandbox US Shop" in out
     assert "Connected: yes" in out
+    # Product push: mappings, a configurable and a simple product pushed, written back and audited, a failure.
+    assert "Mapped Magento Women > Tops > Tees (5) to TikTok" in out
+    assert "Still missing:" in out and "Nothing missing: products of this category can be pushed." in out
+    assert ": 2 succeeded, 0 failed of 2." in out
+    assert "tiktok_shop_synced=Yes" in out
+    assert "TikTok status: ACTIVATE" in out
+    assert "  Magento product MUG-SOLDOUT: has no description" in out and "fix: Fill in Description" in out
     assert "the stack is stopped" in out
     assert "/console/ and log in" in out and "operator@example.com  password " in out
     assert "GET /console/ui/shops with the operator's ID token -> HTTP 200, 2 shops listed" in out

@@ -44,6 +44,13 @@ class Settings(BaseModel):
     idempotency_table: str | None = Field(default=None, alias="IDEMPOTENCY_TABLE")
     rate_limit_table: str | None = Field(default=None, alias="RATE_LIMIT_TABLE")
     tiktok_events_queue_url: str | None = Field(default=None, alias="TIKTOK_EVENTS_QUEUE_URL")
+    # Product push: one message per product (and per planning page), and the write-back to Magento.
+    product_push_queue_url: str | None = Field(default=None, alias="PRODUCT_PUSH_QUEUE_URL")
+    product_write_back_queue_url: str | None = Field(default=None, alias="PRODUCT_WRITE_BACK_QUEUE_URL")
+    # Tries of one product before its item is recorded FAILED (SQS redelivers with a growing delay).
+    product_push_max_attempts: int = Field(default=6, ge=1, le=20, alias="PRODUCT_PUSH_MAX_ATTEMPTS")
+    # The first retry's delay; each later one doubles (jittered), at most 15 minutes.
+    product_push_retry_base_seconds: float = Field(default=10.0, ge=0, alias="PRODUCT_PUSH_RETRY_BASE_SECONDS")
     kms_key_id: str | None = Field(default=None, alias="KMS_KEY_ID")
     alerts_topic_arn: str | None = Field(default=None, alias="ALERTS_TOPIC_ARN")
 
@@ -54,8 +61,11 @@ class Settings(BaseModel):
     authorization_warn_ahead_seconds: int = Field(
         default=14 * 24 * 3600, ge=0, alias="AUTHORIZATION_WARN_AHEAD_SECONDS"
     )
-    # Requests per second per shop and API group; shared by every Lambda through the rate-limit table.
-    tiktok_rate_per_second: float = Field(default=5.0, gt=0, alias="TIKTOK_RATE_PER_SECOND")
+    # Requests per second per shop and API that every Lambda together starts from (shared through the
+    # rate-limit table); it drops when TikTok throttles and climbs back slowly, up to the ceiling. TikTok
+    # documents 50 QPS per app, shop and API (reference §8.3): start a little under it.
+    tiktok_rate_per_second: float = Field(default=45.0, gt=0, alias="TIKTOK_RATE_PER_SECOND")
+    tiktok_rate_ceiling_per_second: float = Field(default=50.0, gt=0, alias="TIKTOK_RATE_CEILING_PER_SECOND")
 
     # Seconds an event may sit in RECEIVED before the outbox sweeper re-enqueues it.
     outbox_stale_after_seconds: int = Field(default=300, ge=1, alias="OUTBOX_STALE_AFTER_SECONDS")

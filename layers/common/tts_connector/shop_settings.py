@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -40,3 +40,22 @@ class DynamoDBShopSettingsStore:
                 "updated_at": int(self._clock()),
             }
         )
+
+
+# ---------- Inventory: which Magento MSI sources feed each TikTok warehouse ----------
+INVENTORY_SECTION = "inventory"
+
+
+class InventorySettings(BaseModel):
+    """Stock pushed to a TikTok warehouse is the sum over the Magento sources listed for it.
+
+    Used by product push and price/stock sync. A warehouse not listed is fed by every enabled source.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    sources_by_warehouse: dict[str, list[str]] = Field(default_factory=dict)
+
+    def sources_for(self, warehouse_id: str, enabled_sources: list[str]) -> list[str]:
+        chosen = self.sources_by_warehouse.get(warehouse_id)
+        return list(chosen) if chosen else list(enabled_sources)

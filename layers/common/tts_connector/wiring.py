@@ -7,12 +7,21 @@ imports a capability.
 
 from __future__ import annotations
 
+import threading
+import time
 from functools import cache
 
+import requests
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
 from tts_connector import aws
 from tts_connector.alerts import SnsAlertPublisher
+from tts_connector.catalog.images import DynamoDBImageStore, ImageUploader, http_download
+from tts_connector.catalog.magento_metadata import MagentoMetadata
+from tts_connector.catalog.service import CatalogContext
+from tts_connector.catalog.shops import resolve_shop
+from tts_connector.catalog.store import DynamoDBCatalogStore
+from tts_connector.catalog.tiktok_metadata import TikTokCatalog
 from tts_connector.connect import topics as connect_topics
 from tts_connector.connect.shop_events import stopped_reason
 from tts_connector.connect.store import DynamoDBConnectStore
@@ -31,14 +40,25 @@ from tts_connector.magento.client import MagentoClient
 from tts_connector.magento.credentials import credentials_from_mapping
 from tts_connector.magento.deliveries.adobe_io import PublicKeys
 from tts_connector.magento.deliveries.intake import MagentoEventSecrets, MagentoEventsIntake, load_secrets
+from tts_connector.product_push import topics as push_topics
+from tts_connector.product_push.queue import SqsPushQueue
+from tts_connector.product_push.store import DynamoDBPushStore
+from tts_connector.product_push.worker import PushServices
 from tts_connector.secrets import get_secret_json
 from tts_connector.settings import get_settings
 from tts_connector.shop_settings import DynamoDBShopSettingsStore
 from tts_connector.tiktok.api import TikTokShopApi
 from tts_connector.tiktok.auth import TikTokAuthClient
-from tts_connector.tiktok.client import TikTokShopClient
+from tts_connector.tiktok.client import ShopRef, TikTokShopClient
 from tts_connector.tiktok.credentials import AppCredentials, load_tiktok_app_credentials
-from tts_connector.tiktok.rate_limit import DynamoDbRateLimiter, RateLimit, RateLimitConfig
+from tts_connector.tiktok.models.catalog import UploadedImage
+from tts_connector.tiktok.rate_limit import (
+    AdaptiveRateLimiter,
+    RateLimit,
+    RateLimitConfig,
+    adaptive_dynamodb_rate_limiter,
+)
+from tts_connector.tiktok.tokens import CachedTokenSource, TokenSource
 
 
 # ---------- Capabilities: who handles which event ----------
@@ -46,6 +66,7 @@ from tts_connector.tiktok.rate_limit import DynamoDbRateLimiter, RateLimit, Rate
 def event_registry() -> EventRegistry:
     registry = EventRegistry()
     connect_topics.register(registry, store=connect_store, alerts=alerts)
+    push_topics.register(registry, listings=listing_store, store=push_store, connect=connect_store, tiktok=tiktok_api)
     return registry
 
 
@@ -152,21 +173,31 @@ def token_source() -> StoredTokenSource:
 
 
 @cache
-def tiktok_api() -> TikTokShopApi:
+def tiktok_rate_limiter() -> AdaptiveRateLimiter:
+    """One per process: its copy of the shared rate is reused by every client and thread."""
+    return adaptive_dynamodb_rate_limiter(get_settings(), aws.client("dynamodb"))
+
+
+def new_tiktok_api(tokens: TokenSource | None = None) -> TikTokShopApi:
+    """A TikTok client with its own HTTP session, sharing the process's limiter (and `tokens`)."""
     settings = get_settings()
     app = tiktok_app()
-    limiter = DynamoDbRateLimiter(settings.require("rate_limit_table"), aws.client("dynamodb"))
     rate = settings.tiktok_rate_per_second
     client = TikTokShopClient(
         base_url=str(settings.tiktok_api_url),
         app_key=app.app_key,
         app_secret=app.app_secret,
-        token_source=token_source(),
-        rate_limiter=limiter,
+        token_source=tokens or token_source(),
+        rate_limiter=tiktok_rate_limiter(),
         rate_limits=RateLimitConfig(default=RateLimit(rate=rate, burst=max(1.0, rate))),
         setting_hint=settings.where_to_change("tiktok_api_url"),
     )
     return TikTokShopApi(client)
+
+
+@cache
+def tiktok_api() -> TikTokShopApi:
+    return new_tiktok_api()
 
 
 @cache
@@ -179,3 +210,96 @@ def magento_client() -> MagentoClient:
 @cache
 def alerts() -> SnsAlertPublisher:
     return SnsAlertPublisher(aws.client("sns"), get_settings().require("alerts_topic_arn"))
+
+
+# ---------- Catalog mapping and product push ----------
+@cache
+def catalog_store() -> DynamoDBCatalogStore:
+    return DynamoDBCatalogStore(aws.dynamodb().Table(get_settings().require("mappings_table")))
+
+
+@cache
+def push_store() -> DynamoDBPushStore:
+    return DynamoDBPushStore(aws.dynamodb().Table(get_settings().require("mappings_table")))
+
+
+@cache
+def image_store() -> DynamoDBImageStore:
+    return DynamoDBImageStore(aws.dynamodb().Table(get_settings().require("mappings_table")))
+
+
+@cache
+def push_queue() -> SqsPushQueue:
+    settings = get_settings()
+    return SqsPushQueue(aws.sqs(), settings.require("product_push_queue_url"), settings.product_write_back_queue_url)
+
+
+@cache
+def cached_token_source() -> CachedTokenSource:
+    # Pushes call TikTok thousands of times a minute: reading and decrypting the stored pair for each call
+    # would cost two reads and two KMS decrypts per call.
+    return CachedTokenSource(token_source())
+
+
+def image_uploader(api: TikTokShopApi, session: requests.Session) -> ImageUploader:
+    def upload(shop: ShopRef, content: bytes, name: str, content_type: str, use_case: str) -> UploadedImage:
+        return api.catalog.upload_image(shop, content, filename=name, content_type=content_type, use_case=use_case)
+
+    return ImageUploader(image_store(), upload, http_download(session))
+
+
+def catalog_context(shop_id: str | None) -> CatalogContext:
+    shop = resolve_shop(connect_store(), shop_id)
+    setup = connect_store().get_magento_setup() or {}
+    api = tiktok_api()
+    client = magento_client()
+    return CatalogContext(
+        shop=shop,
+        tiktok=TikTokCatalog(api.catalog, catalog_store(), ShopRef(shop.shop_id, shop.cipher), shop.region),
+        # A scope of its own: an admin request sees Magento as it is now (pushes cache per job instead).
+        magento=MagentoMetadata(client, scope=str(time.time())),
+        magento_client=client,
+        store=catalog_store(),
+        settings=shop_settings(),
+        attribute_sets=[int(i) for i in setup.get("attribute_sets") or []],
+        images=image_uploader(api, requests.Session()),
+    )
+
+
+_push_threads = threading.local()
+
+
+def product_push_services() -> PushServices:
+    """The calling thread's services: HTTP clients of its own, stores and limiter shared by the process."""
+    services: PushServices | None = getattr(_push_threads, "services", None)
+    if services is None:
+        settings = get_settings()
+        api = new_tiktok_api(cached_token_source())
+        magento = MagentoClient.from_settings(
+            settings, credentials_from_mapping(get_secret_json(settings.require("magento_secret_name")))
+        )
+        queue_url = settings.require("product_push_queue_url")
+
+        def delay(receipt_handle: str, seconds: int) -> None:
+            aws.sqs().change_message_visibility(
+                QueueUrl=queue_url, ReceiptHandle=receipt_handle, VisibilityTimeout=seconds
+            )
+
+        services = PushServices(
+            jobs=job_store(),
+            listings=listing_store(),
+            store=push_store(),
+            catalog_store=catalog_store(),
+            settings=shop_settings(),
+            connect=connect_store(),
+            queue=push_queue(),
+            alerts=alerts(),
+            tiktok=api,
+            magento=magento,
+            images=image_uploader(api, requests.Session()),
+            max_attempts=settings.product_push_max_attempts,
+            retry_base_seconds=settings.product_push_retry_base_seconds,
+            delay_message=delay,
+        )
+        _push_threads.services = services
+    return services

@@ -28,7 +28,7 @@ def test_sku_with_slash_and_space_and_unknown_sku(magento: MagentoClient) -> Non
     product = magento.catalog.get_product("WB/01 750ml")
     assert product["name"] == "Water Bottle 750ml"
     attributes = {a["attribute_code"]: a["value"] for a in product["custom_attributes"]}
-    assert attributes["ean"] == "4000000100017"
+    assert attributes["ean"] == "4000000100010"
     assert attributes["package_length"] == "25"
 
     with pytest.raises(NotFoundError, match="product that was requested doesn't exist"):

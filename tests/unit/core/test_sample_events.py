@@ -60,7 +60,7 @@ def test_queue_sample_holds_a_valid_event_message() -> None:
 
 
 def test_schedule_samples_are_eventbridge_scheduled_events() -> None:
-    for name in ("outbox_sweeper", "token_refresh"):
+    for name in ("outbox_sweeper", "token_refresh", "product_audit_check"):
         assert EventBridgeModel.model_validate(_event(name)).detail_type == "Scheduled Event"
 
 
@@ -82,3 +82,12 @@ def test_magento_events_sample_is_signed_in_the_connectors_format() -> None:
         now=float(event.headers["X-TTS-Timestamp"]),
     )
     assert [e.event_type for e in signed.events(body)] == ["mage:stock_changed"]
+
+
+def test_push_queue_samples_hold_messages_the_workers_read() -> None:
+    from tts_connector.product_push.records import PlanMessage, WriteBackMessage, parse_push_message
+
+    plan = parse_push_message(SqsModel.model_validate(_event("product_push")).Records[0].body)
+    assert isinstance(plan, PlanMessage) and plan.selection.skus == ["MS-TEE", "WB/01 750ml"]
+    write_back = SqsModel.model_validate(_event("product_write_back")).Records[0].body
+    assert WriteBackMessage.model_validate_json(write_back).sku == "MS-TEE"

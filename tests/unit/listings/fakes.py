@@ -37,6 +37,9 @@ class InMemoryListingStore:
     def iter_listings(self, shop_id: str) -> Iterator[Listing]:
         yield from sorted((x for x in self.listings.values() if x.shop_id == shop_id), key=lambda x: x.magento_sku)
 
+    def get_many(self, shop_id: str, magento_skus: list[str]) -> dict[str, Listing]:
+        return {sku: self.listings[(shop_id, sku)] for sku in magento_skus if (shop_id, sku) in self.listings}
+
     def set_status(
         self, shop_id: str, magento_sku: str, status: ListingStatus, reasons: list[str], at: int
     ) -> Listing | None:

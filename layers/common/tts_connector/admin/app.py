@@ -5,9 +5,11 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 
-from tts_connector.admin import events_routes
+from tts_connector.admin import events_routes, jobs_routes
 from tts_connector.api import install_error_handlers
+from tts_connector.catalog import routes as catalog_routes
 from tts_connector.connect import routes as connect_routes
+from tts_connector.product_push import routes as push_routes
 
 OPENAPI_TITLE = "TikTok Shop connector admin API"
 
@@ -27,6 +29,9 @@ def build_admin_app() -> APIGatewayRestResolver:
 
     app.include_router(connect_routes.router)
     app.include_router(events_routes.router)
+    app.include_router(catalog_routes.router)
+    app.include_router(push_routes.router)
+    app.include_router(jobs_routes.router)
 
     @app.get("/admin/openapi.json", summary="This API's OpenAPI document")
     def openapi() -> dict[str, Any]:

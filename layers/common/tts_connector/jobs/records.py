@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class JobStatus(StrEnum):
+    # Items are still being added (a selection read page by page); the job cannot complete yet.
+    PLANNING = "PLANNING"
     RUNNING = "RUNNING"
     COMPLETED = "COMPLETED"  # every item finished; `failed` says how many did not succeed
 
@@ -38,6 +40,8 @@ class Job(BaseModel):
     failed: int = 0
     created_at: int = 0
     finished_at: int | None = None
+    # While PLANNING: how far the planner got (its own cursor, e.g. the last Magento entity id read).
+    plan_cursor: str | None = None
 
     @property
     def done(self) -> int:

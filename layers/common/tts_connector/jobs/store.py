@@ -1,5 +1,9 @@
 """Jobs in JobsTable.
 
+A job whose items are only known page by page (a Magento filter) is opened PLANNING (`open`), gets its
+items with `add_items` as the planner reads them (`advance_planning` moves its cursor at most once per
+page, so a redelivered page does not continue twice), and `finish_planning` lets it complete.
+
 Keys (pk / sk):
   JOB#<job id> / JOB              the job: counters, status
   JOB#<job id> / ITEM#<item key>  one item and its outcome
@@ -64,6 +68,22 @@ class JobStore(Protocol):
 
     def requeue(self, job_id: str, item_keys: Sequence[str]) -> list[str]:
         """FAILED → QUEUED for a retry (the job runs again); the keys actually requeued."""
+        ...
+
+    def open(self, job: Job) -> Job:
+        """Create a PLANNING job without items; it completes only after `finish_planning`."""
+        ...
+
+    def add_items(self, job_id: str, item_keys: Sequence[str]) -> list[str]:
+        """Add QUEUED items to a PLANNING job; the keys that were new (a repeated page adds nothing)."""
+        ...
+
+    def advance_planning(self, job_id: str, cursor: str | None, next_cursor: str) -> bool:
+        """Move the planning cursor from `cursor` to `next_cursor`; False when it was not at `cursor`."""
+        ...
+
+    def finish_planning(self, job_id: str) -> bool:
+        """PLANNING → RUNNING (→ COMPLETED when every item already finished); True if this completed it."""
         ...
 
 
@@ -232,6 +252,100 @@ class DynamoDBJobStore:
             requeued.append(key)
         return requeued
 
+    def open(self, job: Job) -> Job:
+        now = int(self._clock())
+        opened = job.model_copy(
+            update={"total": 0, "succeeded": 0, "failed": 0, "created_at": now, "status": JobStatus.PLANNING}
+        )
+        self._table.put_item(
+            Item={"pk": "JOBS", "sk": f"{now:012d}#{job.job_id}", "job_id": job.job_id, "kind": job.kind}
+        )
+        self._table.put_item(Item=_job_record(opened, now + RETENTION_SECONDS))
+        return opened
+
+    def add_items(self, job_id: str, item_keys: Sequence[str]) -> list[str]:
+        now = int(self._clock())
+        added: list[str] = []
+        keys = list(dict.fromkeys(item_keys))
+        # One transaction per chunk: the items and the job's counters together (TransactWriteItems takes 100).
+        for start in range(0, len(keys), 99):
+            chunk = keys[start : start + 99]
+            if self._add_chunk(job_id, chunk, now):
+                added += chunk
+            else:
+                # Some already exist (a redelivered page): add the rest one by one.
+                added += [key for key in chunk if self._add_chunk(job_id, [key], now)]
+        return added
+
+    def _add_chunk(self, job_id: str, keys: list[str], now: int) -> bool:
+        expires = now + RETENTION_SECONDS
+        actions: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self._table.name,
+                    "Item": _item_record(JobItem(job_id=job_id, item_key=key, updated_at=now), expires),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            }
+            for key in keys
+        ]
+        actions.append(
+            {
+                "Update": {
+                    "TableName": self._table.name,
+                    "Key": {"pk": f"JOB#{job_id}", "sk": "JOB"},
+                    "UpdateExpression": "ADD #t :n, remaining :n",
+                    "ConditionExpression": "#s = :planning",
+                    "ExpressionAttributeNames": {"#t": "total", "#s": "status"},
+                    "ExpressionAttributeValues": {":n": len(keys), ":planning": JobStatus.PLANNING.value},
+                }
+            }
+        )
+        try:
+            self._table.meta.client.transact_write_items(TransactItems=actions)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "TransactionCanceledException":
+                return False
+            raise
+        return True
+
+    def advance_planning(self, job_id: str, cursor: str | None, next_cursor: str) -> bool:
+        condition = "#s = :planning AND " + (
+            "attribute_not_exists(plan_cursor)" if cursor is None else "plan_cursor = :cursor"
+        )
+        values: dict[str, Any] = {":next": next_cursor, ":planning": JobStatus.PLANNING.value}
+        if cursor is not None:
+            values[":cursor"] = cursor
+        try:
+            self._table.update_item(
+                Key={"pk": f"JOB#{job_id}", "sk": "JOB"},
+                UpdateExpression="SET plan_cursor = :next",
+                ConditionExpression=condition,
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues=values,
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def finish_planning(self, job_id: str) -> bool:
+        now = int(self._clock())
+        try:
+            self._table.update_item(
+                Key={"pk": f"JOB#{job_id}", "sk": "JOB"},
+                UpdateExpression="SET #s = :running",
+                ConditionExpression="#s = :planning",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues={":running": JobStatus.RUNNING.value, ":planning": JobStatus.PLANNING.value},
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return self._complete_if_done(job_id, now)
+
     def _complete_if_done(self, job_id: str, now: int) -> bool:
         try:
             self._table.update_item(
@@ -310,6 +424,7 @@ def _to_job(item: dict[str, Any]) -> Job:
         failed=_int(item.get("failed")),
         created_at=_int(item.get("created_at")),
         finished_at=_int(item["finished_at"]) if item.get("finished_at") is not None else None,
+        plan_cursor=str(item["plan_cursor"]) if item.get("plan_cursor") is not None else None,
     )
 
 

@@ -43,6 +43,10 @@ class ListingStore(Protocol):
         """Every listing of the shop, by Magento SKU, page by page."""
         ...
 
+    def get_many(self, shop_id: str, magento_skus: list[str]) -> dict[str, Listing]:
+        """The listings of these Magento SKUs that exist, by SKU (batched reads)."""
+        ...
+
     def set_status(
         self, shop_id: str, magento_sku: str, status: ListingStatus, reasons: list[str], at: int
     ) -> Listing | None:
@@ -143,6 +147,20 @@ class DynamoDBListingStore:
             if "LastEvaluatedKey" not in page:
                 return
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def get_many(self, shop_id: str, magento_skus: list[str]) -> dict[str, Listing]:
+        found: dict[str, Listing] = {}
+        keys = [{"pk": f"LISTING#{shop_id}", "sk": f"PRODUCT#{sku}"} for sku in dict.fromkeys(magento_skus)]
+        client = self._table.meta.client
+        for start in range(0, len(keys), 100):
+            request: dict[str, Any] = {self._table.name: {"Keys": keys[start : start + 100], "ConsistentRead": True}}
+            while request:
+                answer = client.batch_get_item(RequestItems=request)
+                for item in answer.get("Responses", {}).get(self._table.name, []):
+                    listing = _to_listing(item)
+                    found[listing.magento_sku] = listing
+                request = answer.get("UnprocessedKeys") or {}
+        return found
 
     # ---------- internals ----------
     def _get(self, pk: str, sk: str) -> dict[str, Any] | None:

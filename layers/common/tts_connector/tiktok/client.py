@@ -7,6 +7,7 @@ failures are retried with backoff (only when repeating the call cannot duplicate
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from aws_lambda_powertools import Logger
 from tts_connector.retry import RetryPolicy, parse_retry_after
 from tts_connector.tiktok.envelope import read_envelope
 from tts_connector.tiktok.errors import RateLimitedError, TikTokTransientError, TokenExpiredError
-from tts_connector.tiktok.rate_limit import RateLimitConfig, RateLimiter, acquire, bucket_id
+from tts_connector.tiktok.rate_limit import RateLimitConfig, RateLimiter, ThrottleFeedback, acquire, bucket_id
 from tts_connector.tiktok.signing import serialize_body, sign_request
 from tts_connector.tiktok.tokens import TokenSource
 
@@ -37,6 +38,18 @@ class ShopRef:
 
     shop_id: str
     cipher: str | None = None
+
+
+_ID_SEGMENT = re.compile(r"^\d+$")
+
+
+def api_name(method: str, path: str) -> str:
+    """The API a call counts against: TikTok limits each API per app and shop (reference §8.3), so ids in
+    the path are folded (`GET /product/202309/products/{id}`) and every product shares one bucket. Paths are
+    `/<group>/<version>/<resource>/...`: the version stays."""
+    parts = path.split("/")
+    segments = [("{id}" if index > 2 and _ID_SEGMENT.match(part) else part) for index, part in enumerate(parts)]
+    return f"{method.upper()} {'/'.join(segments)}"
 
 
 def encode_query_value(value: str | int | bool | Sequence[str]) -> str:
@@ -119,12 +132,13 @@ class TikTokShopClient:
         `idempotent=False` marks calls whose repetition could duplicate a side effect (a create without an
         idempotency key): those are retried only when TikTok certainly did not process them (429, connect
         failure). `send_cipher=False` is for the endpoints that reject `shop_cipher` (authorization, uploads).
+        `api_group` names the rate-limit bucket; by default the API itself (`api_name`).
         """
         if send_cipher and not shop.cipher:
             raise ValueError(f"{path} is shop-scoped and needs the shop cipher for shop {shop.shop_id}")
         base_query = clean_query(query)
         payload = serialize_body(body) if body is not None else b""
-        group = api_group or path.strip("/").split("/", 1)[0]
+        group = api_group or api_name(method, path)
         refreshed = False
         retry_number = 0
         while True:
@@ -172,6 +186,8 @@ class TikTokShopClient:
                 continue
             if isinstance(error, TikTokTransientError):
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                if isinstance(error, RateLimitedError):
+                    self._report_throttled(shop.shop_id, group, retry_after)
                 safe = idempotent or isinstance(error, RateLimitedError)
                 if self._may_retry(retry_number, safe, retry_after):
                     self._backoff(path, retry_number, retry_after, error)
@@ -225,6 +241,11 @@ class TikTokShopClient:
             },
         )
         self._sleep(delay)
+
+    def _report_throttled(self, shop_id: str, group: str, retry_after: float | None) -> None:
+        if isinstance(self._limiter, ThrottleFeedback):
+            limit = self._limits.limit_for(shop_id, group)
+            self._limiter.throttled(bucket_id(self._app_key, shop_id, group), limit, retry_after)
 
     def _wait_for_rate_limit(self, shop_id: str, group: str) -> None:
         if self._limiter is None:

@@ -38,6 +38,9 @@ class IdentifierCode(TikTokRequestModel):
 
 
 class SkuInput(TikTokRequestModel):
+    # Edit Product: an existing SKU keeps its id only when the id is sent; a SKU without one is created, and
+    # SKUs left out are deleted (edit-product spec, skus[].id).
+    id: str | None = None
     seller_sku: str | None = None
     external_sku_id: str | None = None
     price: Money
