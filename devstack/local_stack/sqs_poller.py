@@ -23,15 +23,22 @@ class SqsPoller:
         self._sqs = sqs
         self._runtime = runtime
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"sqs-{source.function}", daemon=True)
+        # One thread per concurrent batch (ScalingConfig.MaximumConcurrency); SQS FIFO never hands a message
+        # group with messages in flight to a second receiver, so order per group holds.
+        self._threads = [
+            threading.Thread(target=self._run, name=f"sqs-{source.function}-{n}", daemon=True)
+            for n in range(max(1, source.maximum_concurrency))
+        ]
         self.batches = 0
 
     def start(self) -> None:
-        self._thread.start()
+        for thread in self._threads:
+            thread.start()
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=10)
+        for thread in self._threads:
+            thread.join(timeout=10)
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -35,6 +35,9 @@ class SqsSource:
     queue: str  # logical id of the queue
     batch_size: int
     report_batch_item_failures: bool
+    # ScalingConfig.MaximumConcurrency: how many batches are in flight at once (one poller each). Without it
+    # the local stack polls one batch at a time.
+    maximum_concurrency: int = 1
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,7 @@ class SamTemplate:
                     queue=logical,
                     batch_size=int(event.get("BatchSize", 10)),
                     report_batch_item_failures="ReportBatchItemFailures" in event.get("FunctionResponseTypes", []),
+                    maximum_concurrency=int((event.get("ScalingConfig") or {}).get("MaximumConcurrency", 1)),
                 )
             )
         return sources

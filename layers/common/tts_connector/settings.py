@@ -61,6 +61,12 @@ class Settings(BaseModel):
     secrets_max_age_seconds: int = Field(default=300, ge=0, alias="SECRETS_MAX_AGE_SECONDS")
     # Dead-letter queues `ttsc events replay` drains: "name=url" pairs separated by spaces.
     dead_letter_queues: str = Field(default="", alias="DEAD_LETTER_QUEUES")
+
+    # Order import (issue 13): its FIFO queue, its table, and how long an order placement whose answer was
+    # lost is given to show up in Magento before the connector concludes it did not happen and places again.
+    order_events_queue_url: str | None = Field(default=None, alias="ORDER_EVENTS_QUEUE_URL")
+    orders_table: str | None = Field(default=None, alias="ORDERS_TABLE")
+    order_placement_settle_seconds: int = Field(default=120, ge=0, alias="ORDER_PLACEMENT_SETTLE_SECONDS")
     # Set by the local stack, so hints name its TTS_* variables instead of template parameters.
     local_stack: bool = Field(default=False, alias="TTS_LOCAL_STACK")
 

@@ -28,12 +28,15 @@ from tts_connector.jobs.store import DynamoDBJobStore
 from tts_connector.listings.store import DynamoDBListingStore
 from tts_connector.magento.client import MagentoClient
 from tts_connector.magento.credentials import credentials_from_mapping
+from tts_connector.order_import import topics as order_topics
+from tts_connector.order_import.converge import OrderServices
+from tts_connector.order_import.store import DynamoDBOrderStore
 from tts_connector.secrets import get_secret_json
 from tts_connector.settings import get_settings
 from tts_connector.shop_settings import DynamoDBShopSettingsStore
 from tts_connector.tiktok.api import TikTokShopApi
 from tts_connector.tiktok.auth import TikTokAuthClient
-from tts_connector.tiktok.client import TikTokShopClient
+from tts_connector.tiktok.client import ShopRef, TikTokShopClient
 from tts_connector.tiktok.credentials import AppCredentials, load_tiktok_app_credentials
 from tts_connector.tiktok.rate_limit import DynamoDbRateLimiter, RateLimit, RateLimitConfig
 
@@ -43,6 +46,7 @@ from tts_connector.tiktok.rate_limit import DynamoDbRateLimiter, RateLimit, Rate
 def event_registry() -> EventRegistry:
     registry = EventRegistry()
     connect_topics.register(registry, store=connect_store, alerts=alerts)
+    order_topics.register(registry, services=order_services, store=order_store, enqueue=lambda: event_intake().accept)
     return registry
 
 
@@ -157,3 +161,33 @@ def magento_client() -> MagentoClient:
 @cache
 def alerts() -> SnsAlertPublisher:
     return SnsAlertPublisher(aws.client("sns"), get_settings().require("alerts_topic_arn"))
+
+
+# ---------- Order import ----------
+@cache
+def order_store() -> DynamoDBOrderStore:
+    return DynamoDBOrderStore(aws.dynamodb().Table(get_settings().require("orders_table")))
+
+
+def served_shop(shop_id: str) -> ShopRef | str:
+    """The shop to call TikTok for, or why the connector does not work for it."""
+    shop = connect_store().get_shop(shop_id)
+    if shop is None:
+        return f"Shop {shop_id} is not known here"
+    if not shop.selected:
+        return f"Shop {shop_id} is not served by the connector (`ttsc shops select {shop_id}`)"
+    return ShopRef(shop.shop_id, shop.cipher)
+
+
+@cache
+def order_services() -> OrderServices:
+    return OrderServices(
+        store=order_store(),
+        tiktok=tiktok_api(),
+        magento=magento_client(),
+        listings=listing_store(),
+        shop_settings=shop_settings(),
+        shop=served_shop,
+        alerts=alerts(),
+        settle_seconds=get_settings().order_placement_settle_seconds,
+    )
