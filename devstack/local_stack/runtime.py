@@ -150,6 +150,15 @@ class FunctionPool:
         for worker in workers:
             worker.kill()
 
+    def kill_busy(self) -> int:
+        """Kill the workers in the middle of an invocation, as when a Lambda sandbox dies (for crash tests)."""
+        with self.lock:
+            busy = [w for w in self.workers if w.alive() and w not in self.idle]
+        for worker in busy:
+            # Only the process: its reply reader sees the end of output and fails the invocation it serves.
+            worker.process.kill()
+        return len(busy)
+
 
 class LambdaRuntime:
     def __init__(
@@ -179,6 +188,10 @@ class LambdaRuntime:
     @property
     def functions(self) -> list[str]:
         return sorted(self._pools)
+
+    def kill_busy_workers(self, function: str) -> int:
+        """Kill `function`'s workers that are invoking right now; their batches return after the visibility timeout."""
+        return self._pools[function].kill_busy()
 
     def invoke(self, function: str, event: Any) -> Any:
         """Invoke synchronously; raise InvocationError when the function fails or times out."""

@@ -6,6 +6,7 @@ converges the order as any trigger would and checks what Magento and the connect
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -43,6 +44,14 @@ def _magento(world: World, record: OrderRecord) -> dict[str, Any]:
 
 def _comments(order: dict[str, Any]) -> list[str]:
     return [h["comment"] for h in order["status_histories"]]
+
+
+def _past_update_time(world: World, order_id: str) -> None:
+    """The sandbox keeps update_time strictly increasing, so two changes in one second put it a second ahead of
+    the clock (TikTok's never is); a search "updated until now" sees it once the clock has passed it."""
+    update_time = int(world.tiktok.order(order_id)["update_time"])
+    while time.time() <= update_time:
+        time.sleep(0.05)
 
 
 def _settings(world: World, **changes: Any) -> None:
@@ -414,3 +423,28 @@ def test_crash_after_placement_is_recovered_by_the_order_email(world: World) -> 
     assert record.magento_order_id == placed and len(world.magento.state.orders) == 1
     assert record.state is OrderState.IMPORTED
     assert _magento(world, record)["ext_order_id"] == order_id
+
+
+def test_sync_queues_orders_changed_since_the_cursor_and_skips_those_up_to_date(world: World) -> None:
+    from tts_connector.events.models import InboundEvent
+    from tts_connector.order_import.sync import orders_cursor, sync_shop_orders
+
+    known = _paid_order(world, [("BAG-TOTE", 1)])
+    _converge(world, known)
+    unknown = _paid_order(world, [("BAG-TOTE", 1)])
+    _past_update_time(world, unknown)
+    queued: list[InboundEvent] = []
+
+    report = sync_shop_orders(
+        shop=world.tts.us,
+        store=world.store,
+        tiktok=world.tts.api,
+        shop_settings=world.settings,
+        enqueue=queued.append,
+    )
+
+    assert unknown in report.queued and known not in report.queued
+    assert report.up_to_date >= 1
+    [event] = [e for e in queued if e.payload["order_id"] == unknown]
+    assert event.message_group_id == f"{US_SHOP_ID}:order:{unknown}"
+    assert world.store.get_cursor(orders_cursor(US_SHOP_ID)) == report.cursor

@@ -24,7 +24,7 @@ from tts_connector.errors import ConnectorError
 from tts_connector.magento.client import MagentoClient
 from tts_connector.magento.search_criteria import SearchCriteria, iterate_all
 from tts_connector.observability import logger, metrics
-from tts_connector.order_import.converge import OrderServices
+from tts_connector.order_import.converge import OrderServices, normalized_status
 from tts_connector.order_import.handlers import Enqueue
 from tts_connector.order_import.options import ORDERS_SECTION, OrderSettings
 from tts_connector.order_import.records import OrderState
@@ -97,6 +97,7 @@ def sync_shop_orders(
                 record is not None
                 and record.state is not OrderState.FAILED
                 and record.tiktok_update_time >= order.update_time
+                and record.tiktok_status == normalized_status(order.status)
             ):
                 report.up_to_date += 1
             else:
