@@ -99,6 +99,15 @@ def _reconcile(orders: OrderStack) -> None:
     orders.stack.fire_schedule("OrderSyncFunction.Reconcile")
 
 
+@pytest.fixture
+def no_magento_events(orders: OrderStack) -> Iterator[None]:
+    """A store without a change-event module: shipments are found by the schedule's scan only."""
+    targets = list(orders.magento.app.delivery.targets)
+    orders.magento.deliver_events_to([])
+    yield
+    orders.magento.deliver_events_to(targets)
+
+
 def _events(orders: OrderStack, prefix: str) -> list[dict[str, Any]]:
     table = orders.stack.physical("EventsTable")
     items = orders.stack.client("dynamodb").scan(TableName=table)["Items"]
@@ -117,9 +126,8 @@ def test_seller_shipping_order_end_to_end(orders: OrderStack, ttsc: Any) -> None
     assert record.magento_order_id == order["entity_id"]
     assert len(record.lines) == 3 and all(link.magento_order_item_id for link in record.lines)
 
-    # The merchant ships in Magento with tracking; the store sends no event, the schedule's scan finds it.
+    # The merchant ships in Magento with tracking; the store's shipment event (POST /magento/events) brings it.
     _ship_in_magento(orders, order_id, {"track_number": "1Z999AA10000000001", "title": "UPS", "carrier_code": "ups"})
-    _reconcile(orders)
 
     shipped = orders.wait_state(order_id, "shipped")
     tiktok = orders.tiktok.order(order_id)
@@ -128,6 +136,8 @@ def test_seller_shipping_order_end_to_end(orders: OrderStack, ttsc: Any) -> None
         ("1Z999AA10000000001", UPS_ID)
     }
     assert shipped.pushed_shipments[0].shipping_provider_id == UPS_ID
+    queued_by = [e["detail"]["S"] for e in _events(orders, "mage:") if f"TikTok order {order_id}" in e["detail"]["S"]]
+    assert queued_by and queued_by[0].startswith(f"Queued TikTok order {order_id} for Magento shipment")
     wait_for(lambda: any("in transit in TikTok" in c for c in _comments(orders.magento_orders(order_id)[0])), "comment")
     assert orders.magento_orders(order_id)[0]["state"] == "complete"
     shown = ttsc("orders", "show", order_id)
@@ -323,7 +333,7 @@ def test_unmapped_carrier_fails_clearly_then_the_mapped_provider_is_used(orders:
     assert tiktok["status"] == "IN_TRANSIT" and tiktok["shipping_provider_id"] == UPS_ID
 
 
-def test_partial_shipment_ships_only_the_shipped_lines(orders: OrderStack) -> None:
+def test_partial_shipment_ships_only_the_shipped_lines(orders: OrderStack, no_magento_events: None) -> None:
     order_id = _place(orders, [("MS-TEE-S-BLA", 2), ("MS-TEE-M-RED", 1)])
     orders.wait_state(order_id, "imported")
     track = {"track_number": "9400100000000000000011", "title": "United States Postal Service", "carrier_code": "usps"}
