@@ -131,24 +131,41 @@ class OrderStack:
             ]
 
 
-def order_stack_warm_up(stack: LocalStack) -> None:
-    """Start the webhook function's worker once: a cold start on a busy machine can exceed TikTok's 3 s,
-    which TikTok (and the sandbox) then retries minutes later."""
+def order_stack_warm_up(stack: LocalStack, workers: int = 1) -> None:
+    """Start `workers` webhook-function workers, one more at a time: a cold start on a busy machine can exceed
+    TikTok's 3 s (TikTok, and the sandbox, retry minutes later), and several at once can exceed the function's
+    timeout (the local runtime counts the import against the first invocation)."""
     import json
+    from concurrent.futures import ThreadPoolExecutor
 
     sandbox = stack.sandboxes["tiktok"]
     body = json.dumps(
         {"type": 99, "tts_notification_id": "warm-up", "shop_id": US_SHOP_ID, "timestamp": int(time.time()), "data": {}}
     ).encode()
     signature = sign_tiktok_webhook(sandbox.config.app_key, sandbox.config.app_secret, body)
-    response = requests.post(
-        f"{stack.url}/webhooks/tiktok", data=body, headers={"Authorization": signature}, timeout=60
-    )
-    assert response.status_code == 200, response.text
+
+    def post(_: int) -> bool:
+        for _attempt in range(5):
+            response = requests.post(
+                f"{stack.url}/webhooks/tiktok", data=body, headers={"Authorization": signature}, timeout=60
+            )
+            if response.status_code == 200:
+                return True
+        raise AssertionError(f"the webhook function does not answer: {response.status_code} {response.text}")
+
+    with ThreadPoolExecutor(workers) as pool:
+        for concurrent in range(1, workers + 1):
+            list(pool.map(post, range(concurrent)))
 
 
-def start_order_stack(state_dir: Path, **overrides: Any) -> OrderStack:
-    """Start the stack, authorize the seller on the sandbox's page, serve the US shop, list a product."""
+def start_order_stack(
+    state_dir: Path, *, prices: dict[str, str] | None = None, stock: int = 1000, **overrides: Any
+) -> OrderStack:
+    """Start the stack, authorize the seller on the sandbox's page, serve the US shop, list a product.
+
+    `prices`: Magento SKU -> TikTok price of the product's SKUs (default: three tees and the tote); Magento
+    and TikTok get `stock` units of each.
+    """
     settings: dict[str, Any] = {
         "state_dir": state_dir,
         "time_scale": 0.003,
@@ -168,10 +185,10 @@ def start_order_stack(state_dir: Path, **overrides: Any) -> OrderStack:
         assert selected.status_code == 200, selected.text
         order_stack_warm_up(stack)
         tts = connect(stack.sandboxes["tiktok"])
-        prices = dict.fromkeys(TEE_SKUS, "25.00") | {TOTE_SKU: "39.00"}
-        product = list_tiktok_product(tts.api, tts.us, prices)
+        prices = prices or dict.fromkeys(TEE_SKUS, "25.00") | {TOTE_SKU: "39.00"}
+        product = list_tiktok_product(tts.api, tts.us, prices, quantity=stock)
         for sku in prices:  # enough Magento stock for every order of a test module
-            stack.sandboxes["magento"].set_source_quantity(sku, 1000)
+            stack.sandboxes["magento"].set_source_quantity(sku, stock)
         order_stack = OrderStack(stack, tts, product)
         DynamoDBListingStore(order_stack.table("MappingsTable")).save(product.listing(US_SHOP_ID))
         return order_stack
