@@ -106,3 +106,7 @@ def _walk_the_guide(stack: LocalStack) -> None:
 
     _step("Status")
     _ttsc("status")
+
+    from local_stack.demo_orders import walk_orders
+
+    walk_orders(stack, shop["shop_id"], step=_step, ttsc=_ttsc, ttsc_json=_ttsc_json)

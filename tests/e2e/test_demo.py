@@ -27,4 +27,8 @@ def test_demo_walks_the_guide_and_stops_cleanly(tmp_path: Path) -> None:
     assert "Sandbox US Shop" in out and "Sandbox UK Shop" in out
     assert "The connector serves Sandbox US Shop" in out
     assert "Connected: yes" in out
+    # Orders: both shipping types in Magento, the merchant's shipment pushed to TikTok (issue 13).
+    assert "TTS order: Yes; seller shipping" in out
+    assert "complete, invoiced and shipped with TikTok's tracking TT" in out
+    assert "TikTok: IN_TRANSIT via UPS 1Z999AA10123456784" in out
     assert "the stack is stopped" in out

@@ -13,6 +13,7 @@ import requests
 
 from local_stack import LocalStack, StackConfig
 from local_stack.template import REGION
+from local_stack.warm import warm_webhook_workers
 from magento_sandbox import MagentoSandbox
 from tests.helpers import sign_tiktok_webhook
 from tests.integration.tiktok.support import Connected, connect
@@ -132,30 +133,7 @@ class OrderStack:
 
 
 def order_stack_warm_up(stack: LocalStack, workers: int = 1) -> None:
-    """Start `workers` webhook-function workers, one more at a time: a cold start on a busy machine can exceed
-    TikTok's 3 s (TikTok, and the sandbox, retry minutes later), and several at once can exceed the function's
-    timeout (the local runtime counts the import against the first invocation)."""
-    import json
-    from concurrent.futures import ThreadPoolExecutor
-
-    sandbox = stack.sandboxes["tiktok"]
-    body = json.dumps(
-        {"type": 99, "tts_notification_id": "warm-up", "shop_id": US_SHOP_ID, "timestamp": int(time.time()), "data": {}}
-    ).encode()
-    signature = sign_tiktok_webhook(sandbox.config.app_key, sandbox.config.app_secret, body)
-
-    def post(_: int) -> bool:
-        for _attempt in range(5):
-            response = requests.post(
-                f"{stack.url}/webhooks/tiktok", data=body, headers={"Authorization": signature}, timeout=60
-            )
-            if response.status_code == 200:
-                return True
-        raise AssertionError(f"the webhook function does not answer: {response.status_code} {response.text}")
-
-    with ThreadPoolExecutor(workers) as pool:
-        for concurrent in range(1, workers + 1):
-            list(pool.map(post, range(concurrent)))
+    warm_webhook_workers(stack, US_SHOP_ID, workers)
 
 
 def start_order_stack(

@@ -261,10 +261,16 @@ class _Run:
         return self.record
 
     def settle(self) -> str:
-        """The state the order reached, from what both sides now hold."""
+        """The state the order reached, from what both sides now hold (noted in the history when it changed)."""
+        state, note = self._settled()
+        if state is not self.record.state:
+            self.record.record(state, note, self.now())
+        return note
+
+    def _settled(self) -> tuple[OrderState, str]:
         record = self.record
         if record.invoice_id is None:
-            return self.note(OrderState.PENDING, "placed, awaiting payment in TikTok")
+            return OrderState.PENDING, "placed, awaiting payment in TikTok"
         live = {line.id for line in live_lines(self.order.line_items)}
         if self.platform:
             shipped = {
@@ -276,10 +282,10 @@ class _Run:
             }
         shipped &= live
         if live and shipped >= live:
-            return self.note(OrderState.SHIPPED, "every line shipped")
+            return OrderState.SHIPPED, "every line shipped"
         if shipped:
-            return self.note(OrderState.PARTIALLY_SHIPPED, f"{len(shipped)} of {len(live)} units shipped")
-        return self.note(OrderState.IMPORTED, "invoiced, awaiting shipment")
+            return OrderState.PARTIALLY_SHIPPED, f"{len(shipped)} of {len(live)} units shipped"
+        return OrderState.IMPORTED, "invoiced, awaiting shipment"
 
     # ---------- Magento order ----------
     def magento_order(self) -> dict[str, Any]:
