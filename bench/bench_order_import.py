@@ -25,7 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from tests.integration.order_import.stack_support import OrderStack, order_stack_warm_up, start_order_stack, wait_for
+from local_stack.warm import warm_order_functions
+from tests.integration.order_import.stack_support import OrderStack, start_order_stack, wait_for
 from tests.order_support import US_SHOP_ID
 
 RESULT_NAME = "order_import"
@@ -130,8 +131,8 @@ def _deliver(
                 (turn / ORDERS_PER_SECOND + rng.uniform(0, SPREAD_SECONDS), order_id, body) for _ in range(COPIES)
             ]
     schedule.sort(key=lambda s: s[0])
-    # The webhook workers the senders keep busy start before the clock runs (Lambda keeps warm sandboxes too).
-    order_stack_warm_up(orders.stack, workers=SENDERS // 2)
+    # The webhook workers the senders keep busy start before the clock runs (provisioned concurrency).
+    warm_order_functions(orders.stack, webhook_workers=SENDERS)
     acks: list[float] = []
     errors: list[int] = []
     first: dict[str, float] = {}

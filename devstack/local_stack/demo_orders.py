@@ -11,7 +11,7 @@ from typing import Any
 
 from local_stack.seller_center import list_tiktok_product
 from local_stack.stack import LocalStack
-from local_stack.warm import warm_webhook_workers
+from local_stack.warm import warm_order_functions
 from tts_connector.tiktok.api import TikTokShopApi
 from tts_connector.tiktok.client import ShopRef, TikTokShopClient
 from tts_connector.tiktok.tokens import InMemoryTokenSource
@@ -50,7 +50,7 @@ def walk_orders(stack: LocalStack, shop_id: str, *, step: Step, ttsc: Ttsc, ttsc
     tiktok, magento = stack.sandboxes["tiktok"], stack.sandboxes["magento"]
 
     step("TikTok products sell Magento SKUs")
-    warm_webhook_workers(stack, shop_id)
+    warm_order_functions(stack)
     api, shop = _seller_center(stack, shop_id)
     product = list_tiktok_product(
         api, shop, {"MS-TEE-S-BLA": "25.00", "MS-TEE-M-RED": "25.00"}, title="Magento Tee", quantity=50

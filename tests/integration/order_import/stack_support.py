@@ -13,7 +13,7 @@ import requests
 
 from local_stack import LocalStack, StackConfig
 from local_stack.template import REGION
-from local_stack.warm import warm_webhook_workers
+from local_stack.warm import warm_order_functions
 from magento_sandbox import MagentoSandbox
 from tests.helpers import sign_tiktok_webhook
 from tests.integration.tiktok.support import Connected, connect
@@ -132,10 +132,6 @@ class OrderStack:
             ]
 
 
-def order_stack_warm_up(stack: LocalStack, workers: int = 1) -> None:
-    warm_webhook_workers(stack, US_SHOP_ID, workers)
-
-
 def start_order_stack(
     state_dir: Path, *, prices: dict[str, str] | None = None, stock: int = 1000, **overrides: Any
 ) -> OrderStack:
@@ -161,7 +157,7 @@ def start_order_stack(
             f"{stack.url}/admin/shops/{US_SHOP_ID}", json={"selected": True}, headers=headers, timeout=60
         )
         assert selected.status_code == 200, selected.text
-        order_stack_warm_up(stack)
+        warm_order_functions(stack)
         tts = connect(stack.sandboxes["tiktok"])
         prices = prices or dict.fromkeys(TEE_SKUS, "25.00") | {TOTE_SKU: "39.00"}
         product = list_tiktok_product(tts.api, tts.us, prices, quantity=stock)

@@ -213,6 +213,23 @@ def test_webhook_with_a_bad_signature_is_refused_and_changes_nothing(
     assert orders.record(order_id) is None and orders.magento_orders(order_id) == []
 
 
+def test_address_change_in_tiktok_reaches_the_magento_order(orders: OrderStack) -> None:
+    order_id = _place(orders, [("MS-TEE-M-RED", 1)])
+    orders.wait_state(order_id, "imported")
+
+    orders.tiktok.update_recipient_address(order_id, address_line1="500 Terry Francine St", postal_code="94158")
+
+    def shipping_address() -> dict[str, Any] | None:
+        [order] = orders.magento_orders(order_id)
+        address = order["extension_attributes"]["shipping_assignments"][0]["shipping"]["address"]
+        return address if address["postcode"] == "94158" else None
+
+    address = wait_for(shipping_address, "the new address in Magento")
+    assert address["street"][0] == "500 Terry Francine St"
+    assert orders.magento_orders(order_id)[0]["billing_address"]["postcode"] == "94158"
+    assert any("shipping address updated" in c for c in _comments(orders.magento_orders(order_id)[0]))
+
+
 # ---------- cancellations ----------
 def test_cancel_before_import_creates_nothing(orders: OrderStack) -> None:
     order_id = _place(orders, [("BAG-TOTE", 1)], pay=False)
