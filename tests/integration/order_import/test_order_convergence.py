@@ -448,3 +448,16 @@ def test_sync_queues_orders_changed_since_the_cursor_and_skips_those_up_to_date(
     [event] = [e for e in queued if e.payload["order_id"] == unknown]
     assert event.message_group_id == f"{US_SHOP_ID}:order:{unknown}"
     assert world.store.get_cursor(orders_cursor(US_SHOP_ID)) == report.cursor
+
+
+def test_a_disabled_product_parks_the_order_with_magentos_reason(world: World) -> None:
+    with world.magento.state.lock:
+        world.magento.state.products["MS-TEE-M-RED"].values["status"] = 2  # disabled in the Admin
+    order_id = _paid_order(world, [("MS-TEE-M-RED", 1)])
+
+    record = _converge(world, order_id)
+
+    assert record.state is OrderState.FAILED
+    assert "Product that you are trying to add is not available" in (record.failure or "")
+    assert "Enable the product for SKU MS-TEE-M-RED" in (record.failure_hint or "")
+    assert world.magento.state.orders == {}
