@@ -461,3 +461,15 @@ def test_a_disabled_product_parks_the_order_with_magentos_reason(world: World) -
     assert "Product that you are trying to add is not available" in (record.failure or "")
     assert "Enable the product for SKU MS-TEE-M-RED" in (record.failure_hint or "")
     assert world.magento.state.orders == {}
+
+
+def test_a_magento_order_deleted_by_the_merchant_parks_the_order_instead_of_placing_it_again(world: World) -> None:
+    order_id = _paid_order(world, [("BAG-TOTE", 1)])
+    imported = _converge(world, order_id)
+    with world.magento.state.lock:
+        del world.magento.state.orders[imported.magento_order_id or 0]
+
+    record = _converge(world, order_id, force=True)
+
+    assert record.state is OrderState.FAILED and "no longer exists in Magento" in (record.failure or "")
+    assert world.magento.state.orders == {}

@@ -137,14 +137,15 @@ def _park(run: _Run, parked: OrderParked) -> EventOutcome:
     record.failure, record.failure_hint = parked.message, parked.hint
     record.tiktok_update_time = run.order.update_time
     record.record(OrderState.FAILED, parked.message, run.now())
-    run.save()
     if new_failure:
+        # Before the save: if publishing fails the event is retried and still sees a new failure (at least once).
         metrics.add_metric(name="OrderFailed", unit=MetricUnit.Count, value=1)
         run.services.alerts.publish(
             f"TikTok order {record.tiktok_order_id} needs attention",
             f"{parked.message}\n\n{parked.hint or ''}\n\nShop {record.shop_id}. `ttsc orders show "
             f"{record.tiktok_order_id}` shows the order and its history.",
         )
+    run.save()
     logger.warning("Order parked as failed", extra={"order_id": record.tiktok_order_id, "reason": parked.message})
     return EventOutcome(
         status=EventStatus.PROCESSED,
@@ -291,7 +292,16 @@ class _Run:
     def magento_order(self) -> dict[str, Any]:
         assert self.record.magento_order_id is not None
         if self._magento_order is None or self._stale:
-            self._magento_order = self.services.magento.sales.get_order(self.record.magento_order_id)
+            try:
+                self._magento_order = self.services.magento.sales.get_order(self.record.magento_order_id)
+            except NotFoundError as exc:
+                raise OrderParked(
+                    f"Magento order #{self.record.magento_increment_id} (id {self.record.magento_order_id}) of TikTok "
+                    f"order {self.order_id} no longer exists in Magento",
+                    hint="It was deleted in Magento; the connector will not place the order again by itself. "
+                    "Fulfil it in TikTok Seller Center, or restore the Magento order",
+                    details={"order_id": self.order_id, "reason": "magento_order_missing"},
+                ) from exc
             self._stale = False
         return self._magento_order
 
