@@ -44,8 +44,7 @@ REQUIRED_KEYS = (
     "tiktok_calls_per_order",
     "orders_per_minute",
 )
-ORDERS, SMOKE_ORDERS = 500, 6
-WARM_UP_ORDERS = 2
+ORDERS, SMOKE_ORDERS = 500, 5
 COPIES = 3
 ORDERS_PER_SECOND = 2.0
 SPREAD_SECONDS = 3.0
@@ -77,14 +76,6 @@ def _place_orders(orders: OrderStack, count: int, rng: random.Random) -> dict[st
             orders.tiktok.arrange_shipment(order["id"])
         placed[str(order["id"])] = shipping
     return placed
-
-
-def _warm_up(orders: OrderStack, rng: random.Random) -> None:
-    """Orders before the clock runs, so both consumers' workers are started (Lambda keeps sandboxes warm too)."""
-    warm = _place_orders(orders, WARM_UP_ORDERS, rng)
-    for order_id in warm:
-        orders.wait_state(order_id, "imported", "shipped", timeout=120)
-    orders.settle()
 
 
 class _MagentoWatcher:
@@ -183,7 +174,6 @@ def run(smoke: bool = False) -> dict[str, Any]:
             Path(state), prices=dict.fromkeys(SKUS, "25.00"), stock=99_999, time_scale=0.01, function_env={}
         )
         try:
-            _warm_up(orders, rng)
             orders.tiktok.hold_webhooks()
             placed = _place_orders(orders, count, rng)
             magento_before = len(orders.magento.requests())
