@@ -195,6 +195,7 @@ class _Run:
         self._magento_order: dict[str, Any] | None = None
         self._stale = False  # a write may have changed the Magento order's status since it was read
         self._shipments: list[dict[str, Any]] | None = None
+        self.placed_now = False
 
     @property
     def order_id(self) -> str:
@@ -334,6 +335,7 @@ class _Run:
         address = self.address(email)
         order_id = self.place(lines, address, email)
         placed = self.services.magento.sales.get_order(order_id)
+        self.placed_now = True
         self.adopt(placed, lines, address, "placed")
 
     def cart_lines(self) -> list[CartLine]:
@@ -434,16 +436,15 @@ class _Run:
         if placed.get("ext_order_id") != self.order_id:
             saved = self.services.magento.sales.set_ext_order_id(placed, self.order_id)
             self._magento_order = saved if saved.get("entity_id") else None
-        shipping = "TikTok shipping" if self.platform else "seller shipping"
-        self.comment_once(
-            "imported",
-            f"TikTok Shop order {self.order_id} (TTS order: Yes; {shipping}). Imported by the TikTok Shop connector.",
-        )
         totals = compare_totals(self.order.payment, self.magento_order())
         record.totals = totals
+        shipping = "TikTok shipping" if self.platform else "seller shipping"
+        text = f"TikTok Shop order {self.order_id} (TTS order: Yes; {shipping}). Imported by the TikTok Shop connector."
         if not totals.matches:
             metrics.add_metric(name="OrderTotalsDiffer", unit=MetricUnit.Count, value=1)
-            self.comment_once("totals", totals_comment(self.order_id, totals))
+            # One comment, one call: what the order is and how its totals differ.
+            text += " " + totals_comment(totals)
+        self.comment_once("imported", text)
 
     def sync_address(self) -> None:
         """Apply the buyer's address when TikTok has a newer one (webhook 3, or revealed after payment)."""
@@ -600,6 +601,8 @@ class _Run:
         record = self.record
         if record.tiktok_status in UNPAID or record.magento_order_id is None:
             return
+        if self.placed_now:
+            return  # placed in this very run: the merchant cannot have shipped it yet
         pushed = {push.magento_shipment_id for push in record.pushed_shipments}
         for shipment in self.shipments():
             if int(shipment["entity_id"]) not in pushed:

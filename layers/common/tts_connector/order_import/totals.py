@@ -77,8 +77,9 @@ def compare_totals(payment: Payment, order: dict[str, Any]) -> TotalsComparison:
     )
 
 
-def totals_comment(order_id: str, comparison: TotalsComparison) -> str:
+def totals_comment(comparison: TotalsComparison) -> str:
     return (
-        f"TikTok Shop order {order_id}: Magento's totals differ from TikTok's payment "
-        f"({comparison.tiktok_currency}): " + "; ".join(comparison.differences) + "."
+        f"Magento's totals differ from TikTok's payment ({comparison.tiktok_currency}): "
+        + "; ".join(comparison.differences)
+        + "."
     )
