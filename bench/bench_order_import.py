@@ -12,6 +12,9 @@ pollers (the template's ScalingConfig). The connector runs with the template's d
 Measured: acknowledgement time of every post; time from an order's first post until Magento holds its order
 (the sandbox state is watched in process); the final state of every order (seller: invoiced, Processing;
 TikTok shipping: shipped with TikTok's tracking, Complete) and of its record; calls each sandbox received.
+A second phase (`burst`) posts 100 more orders' webhooks at once: its orders_per_minute is what the two
+consumers sustain when backlogged. The main keys come from the paced phase (`BENCH_ORDER_RATE`, default 0.5
+orders/s, below that capacity on the shared 2-core machine this runs on, so latencies are not a backlog's).
 """
 
 from __future__ import annotations
@@ -44,9 +47,13 @@ REQUIRED_KEYS = (
     "tiktok_calls_per_order",
     "orders_per_minute",
 )
-ORDERS, SMOKE_ORDERS = 500, 5
+ORDERS, SMOKE_ORDERS = 500, 4
+BURST, SMOKE_BURST = 100, 3
 COPIES = 3
-ORDERS_PER_SECOND = 2.0
+# Below what the pipeline sustains on the 2 shared cores this ran on (the burst phase measures that), so
+# the latencies are the pipeline's, not a backlog's.
+ORDERS_PER_SECOND = float(os.environ.get("BENCH_ORDER_RATE", "0.5"))
+BURST_RATE = 1000.0
 SPREAD_SECONDS = 3.0
 SENDERS = 4
 SKUS = ("MS-TEE-S-BLA", "MS-TEE-M-BLA", "MS-TEE-L-BLA", "MS-TEE-S-RED", "MS-TEE-M-RED", "MS-TEE-L-RED")
@@ -113,15 +120,13 @@ class _MagentoWatcher:
 
 
 def _deliver(
-    orders: OrderStack, placed: dict[str, str], rng: random.Random
+    orders: OrderStack, placed: dict[str, str], rng: random.Random, rate: float
 ) -> tuple[list[float], dict[str, float], list[int]]:
     """Post every held webhook COPIES times on a shuffled schedule; ack times and each order's first post."""
     schedule: list[tuple[float, str, bytes]] = []
     for turn, order_id in enumerate(placed):
         for body in orders.held_webhooks(order_id):
-            schedule += [
-                (turn / ORDERS_PER_SECOND + rng.uniform(0, SPREAD_SECONDS), order_id, body) for _ in range(COPIES)
-            ]
+            schedule += [(turn / rate + rng.uniform(0, SPREAD_SECONDS), order_id, body) for _ in range(COPIES)]
     schedule.sort(key=lambda s: s[0])
     # The webhook workers the senders keep busy start before the clock runs (provisioned concurrency).
     warm_order_functions(orders.stack, webhook_workers=SENDERS)
@@ -166,41 +171,39 @@ def _expected(record: Any, magento: list[dict[str, Any]], shipping: str) -> bool
     )
 
 
-def run(smoke: bool = False) -> dict[str, Any]:
-    count = SMOKE_ORDERS if smoke else ORDERS
-    rng = random.Random(13)
-    with tempfile.TemporaryDirectory() as state:
-        orders = start_order_stack(
-            Path(state), prices=dict.fromkeys(SKUS, "25.00"), stock=99_999, time_scale=0.01, function_env={}
-        )
-        try:
-            orders.tiktok.hold_webhooks()
-            placed = _place_orders(orders, count, rng)
-            magento_before = len(orders.magento.requests())
-            tiktok_stats = orders.tiktok.rate_limit_stats()
-            tiktok_before = tiktok_stats["allowed"] + tiktok_stats["throttled"]
-            with _MagentoWatcher(orders, set(placed)) as watcher:
-                began = time.perf_counter()
-                acks, first, errors = _deliver(orders, placed, rng)
+def _phase(orders: OrderStack, count: int, rate: float, rng: random.Random) -> dict[str, Any]:
+    """Place `count` orders with their webhooks held, deliver them at `rate` orders/s, check every outcome."""
+    orders.tiktok.hold_webhooks()
+    try:
+        placed = _place_orders(orders, count, rng)
+        magento_before = len(orders.magento.requests())
+        tiktok_stats = orders.tiktok.rate_limit_stats()
+        tiktok_before = tiktok_stats["allowed"] + tiktok_stats["throttled"]
+        loads: list[float] = []
+        with _MagentoWatcher(orders, set(placed)) as watcher:
+            began = time.perf_counter()
+            acks, first, errors = _deliver(orders, placed, rng, rate)
+            loads.append(os.getloadavg()[0])
 
-                def done() -> bool:
-                    return all(_expected(orders.record(o), orders.magento_orders(o), s) for o, s in placed.items())
+            def done() -> bool:
+                return all(_expected(orders.record(o), orders.magento_orders(o), s) for o, s in placed.items())
 
-                try:
-                    wait_for(lambda: len(watcher.seen) == len(placed) or None, "Magento orders", timeout=120 + count)
-                    wait_for(done, "final states", timeout=60 + count / 5, interval=1.0)
-                except AssertionError:
-                    pass  # reported below as wrong_state
-                finished = max(watcher.seen.values(), default=time.perf_counter())
-            wrong = [o for o, s in placed.items() if not _expected(orders.record(o), orders.magento_orders(o), s)]
-            latencies = [watcher.seen[o] - first[o] for o in placed if o in watcher.seen and o in first]
-            stats = orders.tiktok.rate_limit_stats()
-            tiktok_calls = stats["allowed"] + stats["throttled"] - tiktok_before
-            magento_calls = len(orders.magento.requests()) - magento_before
-            counts = watcher.counts
-        finally:
-            orders.tiktok.release_webhooks()
-            orders.stack.stop()
+            try:
+                wait_for(lambda: len(watcher.seen) == len(placed) or None, "Magento orders", timeout=300 + count * 2)
+                wait_for(done, "final states", timeout=60 + count / 5, interval=1.0)
+            except AssertionError:
+                pass  # reported as wrong_state
+            finished = max(watcher.seen.values(), default=time.perf_counter())
+            loads.append(os.getloadavg()[0])
+        wrong = [o for o, s in placed.items() if not _expected(orders.record(o), orders.magento_orders(o), s)]
+        latencies = [watcher.seen[o] - first[o] for o in placed if o in watcher.seen and o in first]
+        stats = orders.tiktok.rate_limit_stats()
+        tiktok_calls = stats["allowed"] + stats["throttled"] - tiktok_before
+        magento_calls = len(orders.magento.requests()) - magento_before
+        counts = watcher.counts
+    finally:
+        orders.tiktok.release_webhooks()
+        orders.settle()
     return {
         "orders": count,
         "seller_shipping_orders": sum(1 for s in placed.values() if s == "SELLER"),
@@ -216,9 +219,39 @@ def run(smoke: bool = False) -> dict[str, Any]:
         "magento_calls_per_order": round(magento_calls / count, 1),
         "tiktok_calls_per_order": round(tiktok_calls / count, 2),
         "orders_per_minute": round(count / max(finished - began, 1e-9) * 60, 1),
-        "arrival_orders_per_second": ORDERS_PER_SECOND,
-        # The machine is shared: its load during the run explains slow acknowledgements and cold starts.
-        "load_average_1m_at_end": round(os.getloadavg()[0], 2),
+        "arrival_orders_per_second": rate,
+        # The machine is shared with other work: its load explains slow acknowledgements and processing.
+        "load_average_1m": [round(x, 2) for x in loads],
+    }
+
+
+def run(smoke: bool = False) -> dict[str, Any]:
+    rng = random.Random(13)
+    with tempfile.TemporaryDirectory() as state:
+        orders = start_order_stack(
+            Path(state), prices=dict.fromkeys(SKUS, "25.00"), stock=99_999, time_scale=0.01, function_env={}
+        )
+        try:
+            # Not measured: each consumer's first events open its clients (secrets, tokens, connections).
+            _phase(orders, 2, BURST_RATE, rng)
+            paced = _phase(orders, SMOKE_ORDERS if smoke else ORDERS, BURST_RATE if smoke else ORDERS_PER_SECOND, rng)
+            burst = _phase(orders, SMOKE_BURST if smoke else BURST, BURST_RATE, rng)
+        finally:
+            orders.stack.stop()
+    return paced | {
         "cpus": os.cpu_count(),
+        # Every order's webhooks at once: what the two consumers sustain (orders_per_minute) when backlogged.
+        "burst": {
+            k: burst[k]
+            for k in (
+                "orders",
+                "duplicates",
+                "wrong_state",
+                "orders_per_minute",
+                "webhook_to_magento_ms_p50",
+                "webhook_to_magento_ms_p95",
+                "load_average_1m",
+            )
+        },
         "goals": {"duplicates": 0, "wrong_state": 0, "ack_ms_p99": "< 100", "webhook_to_magento_ms_p95": "< 10000"},
     }
