@@ -10,10 +10,10 @@ import argparse
 import json
 import sys
 
-from ttsc.commands import catalog, connect, events, push
+from ttsc.commands import catalog, connect, events, orders, push
 from ttsc.transport import AdminApi, CliError
 
-COMMAND_MODULES = (connect, events, catalog, push)
+COMMAND_MODULES = (connect, events, catalog, push, orders)
 
 
 def build_parser() -> argparse.ArgumentParser:

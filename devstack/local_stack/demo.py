@@ -107,6 +107,9 @@ def _walk_the_guide(stack: LocalStack) -> None:
     _step("Status")
     _ttsc("status")
     _catalog_and_push(stack)
+    from local_stack.demo_orders import walk_orders
+
+    walk_orders(stack, shop["shop_id"], step=_step, ttsc=_ttsc, ttsc_json=_ttsc_json)
     _console(stack)
 
 

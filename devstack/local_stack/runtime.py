@@ -69,6 +69,13 @@ class _Worker:
             log.write(line)
             log.flush()
 
+    def wait_ready(self, timeout: float) -> None:
+        """Wait for the handler's imports (Lambda's init phase) outside any invocation."""
+        ready = self._next_reply(time.time() + timeout)
+        if not ready.get("ready"):
+            raise InvocationError(self.spec.logical_id, "Runtime.InitError", "handler failed to load")
+        self.cold = False
+
     def invoke(self, event: Any, timeout: float) -> dict[str, Any]:
         deadline = time.time() + timeout
         if self.cold:
@@ -150,6 +157,38 @@ class FunctionPool:
         for worker in workers:
             worker.kill()
 
+    def prewarm(self, count: int, timeout: float) -> int:
+        """Have at least `count` workers initialised and idle; returns how many were started."""
+        with self.lock:
+            missing = max(0, count - self.busy - len([w for w in self.idle if w.alive()]))
+            self.busy += missing  # reserved, so concurrent invocations do not start more meanwhile
+        started = 0
+        try:
+            for _ in range(missing):
+                worker = _Worker(self.spec, self.env, self.log)
+                with self.lock:
+                    self.workers.append(worker)
+                worker.wait_ready(timeout)
+                with self.lock:
+                    self.idle.append(worker)
+                    self.busy -= 1
+                    started += 1
+                    self.lock.notify()
+        finally:
+            with self.lock:
+                self.busy -= missing - started
+                self.lock.notify_all()
+        return started
+
+    def kill_busy(self) -> int:
+        """Kill the workers in the middle of an invocation, as when a Lambda sandbox dies (for crash tests)."""
+        with self.lock:
+            busy = [w for w in self.workers if w.alive() and w not in self.idle]
+        for worker in busy:
+            # Only the process: its reply reader sees the end of output and fails the invocation it serves.
+            worker.process.kill()
+        return len(busy)
+
 
 class LambdaRuntime:
     def __init__(
@@ -179,6 +218,15 @@ class LambdaRuntime:
     @property
     def functions(self) -> list[str]:
         return sorted(self._pools)
+
+    def prewarm(self, function: str, count: int = 1, timeout: float = 120.0) -> int:
+        """Initialise `count` workers of `function` ahead of traffic, like Lambda's provisioned concurrency: their
+        imports then do not count against a first invocation's timeout (which a busy machine can exceed)."""
+        return self._pools[function].prewarm(count, timeout)
+
+    def kill_busy_workers(self, function: str) -> int:
+        """Kill `function`'s workers that are invoking right now; their batches return after the visibility timeout."""
+        return self._pools[function].kill_busy()
 
     def invoke(self, function: str, event: Any) -> Any:
         """Invoke synchronously; raise InvocationError when the function fails or times out."""

@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, unquote
 from werkzeug.wrappers import Request, Response
 
 from magento_sandbox import api_errors as err
-from magento_sandbox import catalog_routes, checkout_routes, inventory_routes, sales_routes
+from magento_sandbox import catalog_routes, checkout_routes, directory, inventory_routes, sales_routes
 from magento_sandbox.config import SandboxConfig
 from magento_sandbox.control_routes import ControlApi
 from magento_sandbox.event_delivery import EventDelivery
@@ -33,7 +33,13 @@ from magento_sandbox.state import STORE_CODES, RequestRecord, SandboxState
 
 ROUTES: dict[tuple[str, str], Route] = {
     (r.method, r.template): r
-    for r in [*catalog_routes.ROUTES, *inventory_routes.ROUTES, *checkout_routes.ROUTES, *sales_routes.ROUTES]
+    for r in [
+        *catalog_routes.ROUTES,
+        *inventory_routes.ROUTES,
+        *checkout_routes.ROUTES,
+        *sales_routes.ROUTES,
+        *directory.ROUTES,
+    ]
 }
 _REST_PATH = re.compile(r"^(?:/index\.php)?/rest(?:/(?P<store>[^/]+))?(?P<api>/V1/.*)$")
 _MEDIA_PREFIX = "/media/catalog/product"
@@ -143,6 +149,9 @@ class SandboxApp:
             if fields:
                 result = apply_fields(result, parse_fields(fields))
             response = _json(result)
+            if fault is not None and fault.after_processing and fault.answer_delay_seconds:
+                # The change is made; the answer is late (a slow proxy, a caller that dies waiting for it).
+                time.sleep(fault.answer_delay_seconds)
             if fault is not None and fault.status and fault.after_processing:
                 response = self._fault_response(fault.status)
         except err.MagentoApiError as exc:

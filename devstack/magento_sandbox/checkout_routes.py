@@ -16,7 +16,7 @@ import secrets
 from typing import Any
 
 from magento_sandbox import api_errors as err
-from magento_sandbox import orders
+from magento_sandbox import directory, orders
 from magento_sandbox.routing import RequestContext, Route
 from magento_sandbox.state import Cart, Product, SandboxState
 
@@ -197,7 +197,9 @@ def _place(
     if method not in allowed:
         raise err.bad_request("The requested Payment Method is not available.")
     _check_stock(ctx, cart)
+    directory.check_region(cart.shipping_address, "shipping")
     if billing is not None:
+        directory.check_region(billing, "billing")
         cart.billing_address = billing
     return int(orders.place_order(ctx.state, cart, email, str(method))["entity_id"])
 

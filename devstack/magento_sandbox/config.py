@@ -16,7 +16,9 @@ class Fault:
     """Answer matching requests with `status` (and/or wait `delay_seconds`) for the next `times` matches.
 
     With `after_processing` the request is handled first and only the answer is replaced, which is how a write
-    whose outcome the caller cannot know (a 502 from a proxy after Magento committed) looks.
+    whose outcome the caller cannot know (a 502 from a proxy after Magento committed) looks; with
+    `answer_delay_seconds` as well, the answer (replaced or not) comes that much later, long enough for a
+    caller to time out or die waiting after the change was made.
     """
 
     status: int | None = 503
@@ -25,6 +27,7 @@ class Fault:
     times: int = 1
     delay_seconds: float = 0.0
     after_processing: bool = False
+    answer_delay_seconds: float = 0.0
 
     def matches(self, method: str, path: str) -> bool:
         return (

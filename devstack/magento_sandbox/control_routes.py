@@ -9,7 +9,8 @@ Routes:
   POST   /_sandbox/orders/<id>/ship         {"tracks": [{"track_number", "title", "carrier_code"}],
                                              "items": [{"order_item_id", "qty"}], "source_code": "default"}
   POST   /_sandbox/faults                   {"status": 503, "method": "GET", "path_contains": "/V1/orders",
-                                             "times": 1, "delay_seconds": 0, "after_processing": false}
+                                             "times": 1, "delay_seconds": 0, "after_processing": false,
+                                             "answer_delay_seconds": 0}
   DELETE /_sandbox/faults
   POST   /_sandbox/config                   {"guest_checkout_enabled": false, "bearer_enabled": true, ...}
   POST   /_sandbox/reset                    back to the seed catalogue

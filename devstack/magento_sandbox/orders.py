@@ -74,6 +74,8 @@ def place_order(state: SandboxState, cart: Cart, email: str, method: str) -> dic
     grand_total = _money(subtotal + shipping)
     billing = {**(cart.billing_address or cart.shipping_address), "address_type": "billing", "email": email}
     shipping_address = {**cart.shipping_address, "address_type": "shipping", "email": email}
+    for address in (billing, shipping_address):
+        address.update(entity_id=state.next_id("order_address"), parent_id=order_id)
     order: dict[str, Any] = {
         "entity_id": order_id,
         "increment_id": f"{order_id:09d}",
@@ -450,6 +452,23 @@ def cancel(state: SandboxState, order: dict[str, Any]) -> bool:
             state.reserve(item["sku"], remaining, "order_canceled", order["entity_id"])
     set_state(order, "canceled")
     return True
+
+
+def order_addresses(order: dict[str, Any]) -> list[dict[str, Any]]:
+    shipping = [a["shipping"]["address"] for a in order["extension_attributes"]["shipping_assignments"]]
+    return [order["billing_address"], *shipping]
+
+
+def save_address(order: dict[str, Any], entity: dict[str, Any]) -> dict[str, Any]:
+    """OrderAddressRepository::save: the address with that entity_id is overwritten with the given fields."""
+    target = next((a for a in order_addresses(order) if a.get("entity_id") == entity.get("entity_id")), None)
+    if target is None:
+        raise err.bad_request("The order address could not be saved.")
+    for key, value in entity.items():
+        if key not in ("entity_id", "parent_id", "address_type"):
+            target[key] = value
+    order["updated_at"] = now()
+    return target
 
 
 def add_comment(state: SandboxState, order: dict[str, Any], history: dict[str, Any]) -> None:

@@ -45,6 +45,12 @@ def save_order(ctx: RequestContext) -> Any:
     return order
 
 
+def save_order_address(ctx: RequestContext) -> Any:
+    """PUT /V1/orders/{parent_id}: Magento's OrderAddressRepository::save of one address of the order."""
+    order = orders.get_order(ctx.state, ctx.params["parent_id"])
+    return orders.save_address(order, ctx.body["entity"])
+
+
 def order_comments(ctx: RequestContext) -> Any:
     order = orders.get_order(ctx.state, ctx.params["id"])
     return {"items": order["status_histories"], "total_count": len(order["status_histories"])}
@@ -127,6 +133,7 @@ ROUTES = [
     Route("GET", "/V1/orders", search_orders, _SALES),
     Route("GET", "/V1/orders/{id}", read_order, _SALES),
     Route("POST", "/V1/orders", save_order, "Magento_Sales::actions_edit"),
+    Route("PUT", "/V1/orders/{parent_id}", save_order_address, "Magento_Sales::actions_edit"),
     Route("GET", "/V1/orders/{id}/comments", order_comments, _SALES),
     Route("POST", "/V1/orders/{id}/comments", add_order_comment, "Magento_Sales::comment"),
     Route("POST", "/V1/orders/{id}/cancel", cancel_order, "Magento_Sales::cancel"),

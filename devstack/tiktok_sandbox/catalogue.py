@@ -211,6 +211,8 @@ class WarehouseSeed:
     is_default: bool
     city: str
     postal_code: str
+    # Warehouse addresses carry the state (reference §5.1; docs mirror logistics/get-warehouse-list.spec.json).
+    state: str = ""
 
 
 @dataclass(frozen=True)
@@ -223,13 +225,23 @@ class DeliveryOptionSeed:
 
 WAREHOUSES: dict[str, tuple[WarehouseSeed, ...]] = {
     "US": (
-        WarehouseSeed("7068517275539719942", "LA Fulfilment", "SALES_WAREHOUSE", True, "Los Angeles", "90001"),
-        WarehouseSeed("7068517275539719943", "NJ Fulfilment", "SALES_WAREHOUSE", False, "Newark", "07102"),
-        WarehouseSeed("7068517275539719944", "LA Returns", "RETURN_WAREHOUSE", False, "Los Angeles", "90001"),
+        WarehouseSeed(
+            "7068517275539719942", "LA Fulfilment", "SALES_WAREHOUSE", True, "Los Angeles", "90001", "California"
+        ),
+        WarehouseSeed(
+            "7068517275539719943", "NJ Fulfilment", "SALES_WAREHOUSE", False, "Newark", "07102", "New Jersey"
+        ),
+        WarehouseSeed(
+            "7068517275539719944", "LA Returns", "RETURN_WAREHOUSE", False, "Los Angeles", "90001", "California"
+        ),
     ),
     "GB": (
-        WarehouseSeed("7068517275539719952", "Leeds Fulfilment", "SALES_WAREHOUSE", True, "Leeds", "LS1 4AP"),
-        WarehouseSeed("7068517275539719953", "Leeds Returns", "RETURN_WAREHOUSE", False, "Leeds", "LS1 4AP"),
+        WarehouseSeed(
+            "7068517275539719952", "Leeds Fulfilment", "SALES_WAREHOUSE", True, "Leeds", "LS1 4AP", "West Yorkshire"
+        ),
+        WarehouseSeed(
+            "7068517275539719953", "Leeds Returns", "RETURN_WAREHOUSE", False, "Leeds", "LS1 4AP", "West Yorkshire"
+        ),
     ),
 }
 

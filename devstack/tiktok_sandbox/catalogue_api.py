@@ -93,6 +93,7 @@ def get_warehouses(ctx: Ctx) -> dict[str, Any]:
                 "address": {
                     "region": shop.region,
                     "region_code": shop.region,
+                    "state": w.state,
                     "city": w.city,
                     "postal_code": w.postal_code,
                     "full_address": f"1 Warehouse Way, {w.city} {w.postal_code}",

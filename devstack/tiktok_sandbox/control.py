@@ -140,6 +140,11 @@ class SandboxControls:
         self.core.orders.pay(order_id, on_hold=on_hold)
         return self.order(order_id)
 
+    def update_recipient_address(self, order_id: str, **changes: Any) -> dict[str, Any]:
+        """The buyer changes the address before shipment (webhook 3); `changes` are recipient_address fields."""
+        self.core.orders.update_address(order_id, changes)
+        return self.order(order_id)
+
     def release_hold(self, order_id: str) -> dict[str, Any]:
         self.core.orders.release_hold(order_id)
         return self.order(order_id)
@@ -285,6 +290,7 @@ HTTP_ROUTES: list[tuple[str, str, ControlHandler]] = [
         lambda c, b, p: c.pay_order(p["order_id"], on_hold=bool(b.get("on_hold"))),
     ),
     ("POST", "/_sandbox/orders/<order_id>/release-hold", lambda c, b, p: c.release_hold(p["order_id"])),
+    ("POST", "/_sandbox/orders/<order_id>/address", lambda c, b, p: c.update_recipient_address(p["order_id"], **b)),
     (
         "POST",
         "/_sandbox/orders/<order_id>/arrange-shipment",

@@ -74,6 +74,7 @@ def order_json(order: Order, shop: ShopSeed) -> dict[str, Any]:
         "order_type": "NORMAL",
         "payment_method_name": "Card",
         "commerce_platform": "TIKTOK_SHOP",
+        "has_updated_recipient_address": order.has_updated_recipient_address,
         "payment": dict(order.payment),
         "packages": [{"id": pid} for pid in order.package_ids],
         "line_items": [line_item_json(item, shop, tax_rate(order.payment)) for item in order.line_items],

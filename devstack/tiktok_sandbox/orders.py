@@ -172,6 +172,18 @@ class OrderLifecycle:
             self.set_status(order, "ON_HOLD" if on_hold else "AWAITING_SHIPMENT")
             return order
 
+    def update_address(self, order_id: str, changes: dict[str, Any]) -> Order:
+        """The buyer changes the delivery address before shipment: webhook 3 (RECIPIENT_ADDRESS_UPDATE) with
+        `order_id` and `update_time` (reference §3.4), and the order shows `has_updated_recipient_address`."""
+        with self.state.lock:
+            order = self.get(order_id)
+            self._expect(order, {"UNPAID", "ON_HOLD", "AWAITING_SHIPMENT"})
+            order.recipient_address = {**order.recipient_address, **changes}
+            order.has_updated_recipient_address = True
+            order.update_time = max(int(self.state.now()), order.update_time + 1)
+            self.webhooks.emit(3, order.shop_id, {"order_id": order.id, "update_time": order.update_time})
+            return order
+
     def release_hold(self, order_id: str) -> Order:
         with self.state.lock:
             order = self.get(order_id)

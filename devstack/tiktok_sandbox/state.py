@@ -135,6 +135,7 @@ class Order:
     rts_time: int | None = None
     collection_time: int | None = None
     package_ids: list[str] = field(default_factory=list)
+    has_updated_recipient_address: bool = False
 
 
 @dataclass

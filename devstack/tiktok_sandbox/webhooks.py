@@ -22,6 +22,8 @@ from tiktok_sandbox.verification import webhook_authorization
 
 EVENT_NAMES = {
     1: "ORDER_STATUS_CHANGE",
+    3: "RECIPIENT_ADDRESS_UPDATE",
+    4: "PACKAGE_UPDATE",
     5: "PRODUCT_STATUS_CHANGE",
     6: "SELLER_DEAUTHORIZATION",
     7: "UPCOMING_AUTHORIZATION_EXPIRATION",

@@ -34,6 +34,10 @@ def test_demo_walks_the_guide_and_stops_cleanly(tmp_path: Path) -> None:
     assert "tiktok_shop_synced=Yes" in out
     assert "TikTok status: ACTIVATE" in out
     assert "  Magento product MUG-SOLDOUT: has no description" in out and "fix: Fill in Description" in out
+    # Orders: both shipping types in Magento, the merchant's shipment pushed to TikTok (issue 13).
+    assert "TTS order: Yes; seller shipping" in out
+    assert "complete, invoiced and shipped with TikTok's tracking TT" in out
+    assert "TikTok: IN_TRANSIT via UPS 1Z999AA10123456784" in out
     assert "the stack is stopped" in out
     assert "/console/ and log in" in out and "operator@example.com  password " in out
     assert "GET /console/ui/shops with the operator's ID token -> HTTP 200, 2 shops listed" in out

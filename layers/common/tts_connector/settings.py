@@ -77,6 +77,12 @@ class Settings(BaseModel):
     dead_letter_queues: str = Field(default="", alias="DEAD_LETTER_QUEUES")
     # The console's hosted login (Cognito domain), for its page's login script and CSP.
     console_auth_url: str | None = Field(default=None, alias="CONSOLE_AUTH_URL")
+
+    # Order import (issue 13): its FIFO queue, its table, and how long an order placement whose answer was
+    # lost is given to show up in Magento before the connector concludes it did not happen and places again.
+    order_events_queue_url: str | None = Field(default=None, alias="ORDER_EVENTS_QUEUE_URL")
+    orders_table: str | None = Field(default=None, alias="ORDERS_TABLE")
+    order_placement_settle_seconds: int = Field(default=120, ge=0, alias="ORDER_PLACEMENT_SETTLE_SECONDS")
     # Set by the local stack, so hints name its TTS_* variables instead of template parameters.
     local_stack: bool = Field(default=False, alias="TTS_LOCAL_STACK")
 

@@ -40,6 +40,9 @@ from tts_connector.magento.client import MagentoClient
 from tts_connector.magento.credentials import credentials_from_mapping
 from tts_connector.magento.deliveries.adobe_io import PublicKeys
 from tts_connector.magento.deliveries.intake import MagentoEventSecrets, MagentoEventsIntake, load_secrets
+from tts_connector.order_import import topics as order_topics
+from tts_connector.order_import.converge import OrderServices
+from tts_connector.order_import.store import DynamoDBOrderStore
 from tts_connector.product_push import topics as push_topics
 from tts_connector.product_push.queue import SqsPushQueue
 from tts_connector.product_push.store import DynamoDBPushStore
@@ -67,6 +70,7 @@ def event_registry() -> EventRegistry:
     registry = EventRegistry()
     connect_topics.register(registry, store=connect_store, alerts=alerts)
     push_topics.register(registry, listings=listing_store, store=push_store, connect=connect_store, tiktok=tiktok_api)
+    order_topics.register(registry, services=order_services, store=order_store, enqueue=lambda: event_intake().accept)
     return registry
 
 
@@ -303,3 +307,33 @@ def product_push_services() -> PushServices:
         )
         _push_threads.services = services
     return services
+
+
+# ---------- Order import ----------
+@cache
+def order_store() -> DynamoDBOrderStore:
+    return DynamoDBOrderStore(aws.dynamodb().Table(get_settings().require("orders_table")))
+
+
+def served_shop(shop_id: str) -> ShopRef | str:
+    """The shop to call TikTok for, or why the connector does not work for it."""
+    shop = connect_store().get_shop(shop_id)
+    if shop is None:
+        return f"Shop {shop_id} is not known here"
+    if not shop.selected:
+        return f"Shop {shop_id} is not served by the connector (`ttsc shops select {shop_id}`)"
+    return ShopRef(shop.shop_id, shop.cipher)
+
+
+@cache
+def order_services() -> OrderServices:
+    return OrderServices(
+        store=order_store(),
+        tiktok=tiktok_api(),
+        magento=magento_client(),
+        listings=listing_store(),
+        shop_settings=shop_settings(),
+        shop=served_shop,
+        alerts=alerts(),
+        settle_seconds=get_settings().order_placement_settle_seconds,
+    )

@@ -13,6 +13,7 @@ from tts_connector.connect.admin import ShopSelection
 from tts_connector.connect.topics import SHOP_EVENTS_QUEUE
 from tts_connector.events.processing import parse_event_message
 from tts_connector.magento.deliveries import signed
+from tts_connector.order_import.topics import ORDER_EVENTS_QUEUE
 from tts_connector.tiktok.webhook import parse_notification
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -59,8 +60,17 @@ def test_queue_sample_holds_a_valid_event_message() -> None:
     assert message.event_type in wiring.event_registry().event_types(SHOP_EVENTS_QUEUE)
 
 
+def test_order_queue_sample_holds_an_order_event_grouped_by_order() -> None:
+    batch = SqsModel.model_validate(_event("order_events"))
+
+    message = parse_event_message(batch.Records[0].body)
+    assert message.message_group_id == batch.Records[0].attributes.MessageGroupId
+    assert message.message_group_id.endswith(":order:576486316948490001")
+    assert message.event_type in wiring.event_registry().event_types(ORDER_EVENTS_QUEUE)
+
+
 def test_schedule_samples_are_eventbridge_scheduled_events() -> None:
-    for name in ("outbox_sweeper", "token_refresh", "product_audit_check"):
+    for name in ("outbox_sweeper", "token_refresh", "product_audit_check", "order_sync"):
         assert EventBridgeModel.model_validate(_event(name)).detail_type == "Scheduled Event"
 
 

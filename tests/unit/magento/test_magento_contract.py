@@ -112,6 +112,9 @@ OPERATIONS: dict[str, Operation] = {
     ),
     "place cart order": lambda c: c.checkout.place_cart_order("5f1c", payment_method="checkmo"),
     "set ext_order_id": lambda c: c.sales.set_ext_order_id(ORDER, "577000112233445566"),
+    "save order address": lambda c: c.sales.update_order_address(
+        12, {"entity_id": 25, "address_type": "shipping", **SHIPPING.to_magento()}
+    ),
     "order comment": lambda c: c.sales.add_comment(12, "TikTok order 5770001", status="pending"),
     "cancel order": lambda c: c.sales.cancel(12),
     "full invoice": lambda c: c.sales.invoice(12),

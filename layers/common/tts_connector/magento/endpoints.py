@@ -37,6 +37,8 @@ def _get(template: str) -> Endpoint:
 
 # Store
 STORE_CONFIGS = _get("/V1/store/storeConfigs")
+# A country's regions (ids, codes, names), to give quote addresses the region_id Magento requires.
+DIRECTORY_COUNTRY = _get("/V1/directory/countries/{countryId}")
 
 # Catalog
 PRODUCTS_SEARCH = _get("/V1/products")
@@ -76,6 +78,8 @@ GUEST_CART_ORDER = Endpoint("PUT", "/V1/guest-carts/{cartId}/order", retry_safe=
 ORDERS_SEARCH = _get("/V1/orders")
 ORDER_GET = _get("/V1/orders/{id}")
 ORDER_SAVE = Endpoint("POST", "/V1/orders", retry_safe=True)  # sets fields to given values
+# Saves an order address (the buyer moved the parcel): sets the address to the given values.
+ORDER_ADDRESS_SAVE = Endpoint("PUT", "/V1/orders/{parent_id}", retry_safe=True)
 ORDER_COMMENTS = _get("/V1/orders/{id}/comments")
 ORDER_COMMENT_ADD = Endpoint("POST", "/V1/orders/{id}/comments", retry_safe=False)
 ORDER_CANCEL = Endpoint("POST", "/V1/orders/{id}/cancel", retry_safe=False)

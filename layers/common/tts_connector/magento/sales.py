@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from tts_connector.errors import ConflictError
 from tts_connector.magento import endpoints as ep
 from tts_connector.magento.models import ItemQty, Refund, Track
-from tts_connector.magento.search_criteria import SearchCriteria, SearchResult
+from tts_connector.magento.search_criteria import Filter, SearchCriteria, SearchResult
 
 if TYPE_CHECKING:
     from tts_connector.magento.client import MagentoClient
@@ -32,6 +32,23 @@ class SalesApi:
     def find_order_by_ext_order_id(self, ext_order_id: str) -> dict[str, Any] | None:
         found = self.search_orders(SearchCriteria(page_size=2).where("ext_order_id", ext_order_id)).items
         return found[0] if found else None
+
+    def find_orders_by_marketplace_id(self, ext_order_id: str, customer_email: str) -> list[dict[str, Any]]:
+        """Orders whose `ext_order_id` is the marketplace id OR whose customer e-mail is the one used for it.
+
+        The e-mail is what a guest-cart placement records atomically (payment-information's `email` becomes
+        the order's `customer_email`); `ext_order_id` is only set by a later save. One search covers an
+        order found after either step.
+        """
+        criteria = SearchCriteria(page_size=10).any_of(
+            Filter("ext_order_id", ext_order_id), Filter("customer_email", customer_email)
+        )
+        return self.search_orders(criteria.sort_by("entity_id")).items
+
+    def update_order_address(self, order_id: int, address: dict[str, Any]) -> dict[str, Any]:
+        """Save an order address (`sales-data-order-address-interface`, with its entity_id and address_type)."""
+        entity = {**address, "parent_id": order_id}
+        return dict(self._client.call(ep.ORDER_ADDRESS_SAVE, {"parent_id": order_id}, body={"entity": entity}))
 
     def set_ext_order_id(self, order: dict[str, Any], ext_order_id: str) -> dict[str, Any]:
         """Record the marketplace order id on an order.
