@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, unquote
 from werkzeug.wrappers import Request, Response
 
 from magento_sandbox import api_errors as err
-from magento_sandbox import catalog_routes, checkout_routes, inventory_routes, sales_routes
+from magento_sandbox import catalog_routes, checkout_routes, inventory_routes, sales_routes, stock_export_routes
 from magento_sandbox.config import SandboxConfig
 from magento_sandbox.control_routes import ControlApi
 from magento_sandbox.oauth import Authenticator
@@ -32,7 +32,13 @@ from magento_sandbox.state import STORE_CODES, RequestRecord, SandboxState
 
 ROUTES: dict[tuple[str, str], Route] = {
     (r.method, r.template): r
-    for r in [*catalog_routes.ROUTES, *inventory_routes.ROUTES, *checkout_routes.ROUTES, *sales_routes.ROUTES]
+    for r in [
+        *catalog_routes.ROUTES,
+        *inventory_routes.ROUTES,
+        *checkout_routes.ROUTES,
+        *sales_routes.ROUTES,
+        *stock_export_routes.ROUTES,
+    ]
 }
 _REST_PATH = re.compile(r"^(?:/index\.php)?/rest(?:/(?P<store>[^/]+))?(?P<api>/V1/.*)$")
 _MEDIA_PREFIX = "/media/catalog/product"
