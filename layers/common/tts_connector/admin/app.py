@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from tts_connector.admin import events_routes
 from tts_connector.api import install_error_handlers
 from tts_connector.connect import routes as connect_routes
+from tts_connector.stock_sync import routes as stock_sync_routes
 
 OPENAPI_TITLE = "TikTok Shop connector admin API"
 
@@ -27,6 +28,7 @@ def build_admin_app() -> APIGatewayRestResolver:
 
     app.include_router(connect_routes.router)
     app.include_router(events_routes.router)
+    app.include_router(stock_sync_routes.router)
 
     @app.get("/admin/openapi.json", summary="This API's OpenAPI document")
     def openapi() -> dict[str, Any]:
