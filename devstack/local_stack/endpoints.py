@@ -11,6 +11,7 @@ Environment (all optional; unset means "start the built-in sandbox"):
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,6 +32,7 @@ PARAMETER_VARIABLES: dict[str, str] = {
     "MagentoBaseUrl": "TTS_MAGENTO_BASE_URL",
     "MagentoStoreCode": "TTS_MAGENTO_STORE_CODE",
     "MagentoSecretName": "TTS_MAGENTO_CONSUMER_KEY",
+    "MagentoEventsSecretName": "TTS_MAGENTO_EVENTS_SIGNING_SECRET",
     "AlertEmail": "TTS_ALERT_EMAIL",
     "LogLevel": "TTS_LOG_LEVEL",
 }
@@ -43,6 +45,7 @@ _FROM_ENDPOINTS = frozenset(
         "TikTokAppSecretName",
         "MagentoBaseUrl",
         "MagentoSecretName",
+        "MagentoEventsSecretName",
     }
 )
 
@@ -116,6 +119,16 @@ def magento_from_env(env: dict[str, str] | None = None) -> MagentoEndpoint | Non
     names = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
     creds: dict[str, Any] = {n: _require(env, f"TTS_MAGENTO_{n.upper()}", "TTS_MAGENTO_BASE_URL") for n in names}
     return MagentoEndpoint(base, creds)
+
+
+def magento_events_from_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The Magento events secret's content: from TTS_* variables, else fresh random secrets for this run."""
+    env = dict(os.environ if env is None else env)
+    return {
+        "signing_secret": env.get("TTS_MAGENTO_EVENTS_SIGNING_SECRET") or secrets.token_urlsafe(32),
+        "shared_secret": env.get("TTS_MAGENTO_EVENTS_SHARED_SECRET") or secrets.token_urlsafe(32),
+        "adobe_recipient_client_id": env.get("TTS_ADOBE_IO_CLIENT_ID") or "local-adobe-io-client",
+    }
 
 
 def parameters_from_env(env: dict[str, str] | None = None) -> dict[str, str]:

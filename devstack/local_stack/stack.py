@@ -19,6 +19,7 @@ from local_stack import sandboxes
 from local_stack.endpoints import (
     MagentoEndpoint,
     TikTokEndpoint,
+    magento_events_from_env,
     magento_from_env,
     parameters_from_env,
     tiktok_from_env,
@@ -61,6 +62,12 @@ class StackConfig:
     max_concurrency: int = 4
     # Extra environment for every function (e.g. shorter secret cache in tests).
     function_env: dict[str, str] = field(default_factory=dict)
+    # Content of the Magento events secret (POST /magento/events), and how the built-in Magento sandbox
+    # delivers its change events there: "signed", "shared_secret", "adobe_io", or None for no deliveries.
+    magento_events: dict[str, str] = field(default_factory=magento_events_from_env)
+    magento_event_format: str | None = field(
+        default_factory=lambda: os.environ.get("TTS_MAGENTO_EVENTS_FORMAT", "signed")
+    )
     # Each function may only do what its policy in template.yaml allows (see iam_proxy); off, every
     # function reaches moto unchecked.
     enforce_iam: bool = True
@@ -125,6 +132,7 @@ class LocalStack:
         secrets_by_parameter = {
             "TikTokAppSecretName": self.tiktok.credentials,
             "MagentoSecretName": self.magento.credentials,
+            "MagentoEventsSecretName": cfg.magento_events,
         }
         for parameter, value in secrets_by_parameter.items():
             if parameter in self.template.parameters:
@@ -144,6 +152,7 @@ class LocalStack:
         self.scheduler = Scheduler(self.template.schedules(), self.runtime, cfg.stack_name, cfg.time_scale)
         self._add_controls(self._gateway)
         self._gateway.start(cfg.host, port)
+        self._deliver_magento_events(cfg)
 
         sqs = boto_client("sqs", self.aws_endpoint)
         for source in self.template.sqs_sources():
@@ -248,6 +257,7 @@ class LocalStack:
             "POWERTOOLS_TRACE_DISABLED": "true",
             # Hints then name the TTS_* variables of this stack instead of template parameters.
             "TTS_LOCAL_STACK": "true",
+            **self._adobe_keys_env(),
             "PYTHONUNBUFFERED": "1",
             **self.config.function_env,
         }
@@ -260,6 +270,29 @@ class LocalStack:
         )
         self.sandboxes["tiktok"] = sandbox
         return endpoint
+
+    def _adobe_keys_env(self) -> dict[str, str]:
+        # The built-in Magento sandbox also stands in for Adobe's key domain (static.adobeioevents.com).
+        sandbox = self.sandboxes.get("magento")
+        return {"ADOBE_IO_KEYS_URL": sandbox.adobe_keys_url} if sandbox is not None else {}
+
+    def _deliver_magento_events(self, cfg: StackConfig) -> None:
+        """The built-in store sends its change events to POST /magento/events, as a merchant would set it up."""
+        sandbox = self.sandboxes.get("magento")
+        if sandbox is None or cfg.magento_event_format is None:
+            return
+        from magento_sandbox import EventTarget
+
+        secret = cfg.magento_events[
+            "shared_secret" if cfg.magento_event_format == "shared_secret" else "signing_secret"
+        ]
+        target = EventTarget(
+            url=f"{self.url}/magento/events",
+            format=cfg.magento_event_format,
+            secret=secret,
+            adobe_client_id=cfg.magento_events.get("adobe_recipient_client_id", ""),
+        )
+        sandbox.deliver_events_to([target])
 
     def _start_magento_sandbox(self) -> MagentoEndpoint:
         sandbox, endpoint = sandboxes.start_magento(host=self.config.host)

@@ -22,6 +22,7 @@ from magento_sandbox import api_errors as err
 from magento_sandbox import catalog_routes, checkout_routes, inventory_routes, sales_routes, stock_export_routes
 from magento_sandbox.config import SandboxConfig
 from magento_sandbox.control_routes import ControlApi
+from magento_sandbox.event_delivery import EventDelivery
 from magento_sandbox.oauth import Authenticator
 from magento_sandbox.php_types import PHP_TYPES, type_error_message
 from magento_sandbox.routing import RequestContext, Route
@@ -72,12 +73,18 @@ def _body_error(problem: BodyProblem) -> err.MagentoApiError:
     return err.bad_request(prefix + type_error_message(str(value), expected))
 
 
+# Where the sandbox stands in for static.adobeioevents.com (the Adobe I/O public keys of its deliveries).
+ADOBE_KEYS_PREFIX = "/_adobe_io"
+
+
 class SandboxApp:
     def __init__(self, config: SandboxConfig, state: SandboxState) -> None:
         self.config = config
         self.state = state
         self.authenticator = Authenticator(config)
         self.control = ControlApi(self)
+        self.delivery = EventDelivery()
+        state.listeners.append(self.delivery.submit)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
@@ -85,6 +92,9 @@ class SandboxApp:
         raw_path, _, raw_query = raw_uri.partition("?")
         if raw_path.startswith("/_sandbox/"):
             response = self.control.dispatch(request, raw_path)
+        elif raw_path.startswith(ADOBE_KEYS_PREFIX + "/"):
+            pem = self.delivery.public_key_pem(raw_path.removeprefix(ADOBE_KEYS_PREFIX))
+            response = Response(pem, mimetype="text/plain") if pem else Response("Not Found", status=404)
         elif raw_path.startswith(_MEDIA_PREFIX + "/"):
             response = self._media(unquote(raw_path[len(_MEDIA_PREFIX) :]))
         else:
@@ -97,9 +107,10 @@ class SandboxApp:
             fresh = SandboxState()
             seed(fresh)
             for name, value in vars(fresh).items():
-                if name != "lock":
+                if name not in ("lock", "listeners"):
                     setattr(self.state, name, value)
             self.config.faults.clear()
+            self.delivery.configure([])
             self.authenticator = Authenticator(self.config)
 
     def _media(self, file: str) -> Response:

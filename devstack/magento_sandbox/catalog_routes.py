@@ -178,6 +178,8 @@ def save_product(ctx: RequestContext) -> Any:
         else:
             product.store_values.setdefault(ctx.store_code, {})[code] = value
     product.updated_at = now()
+    # catalog_product_save_after fires on every save, whoever made it.
+    state.record_event("product_saved", sku=sku, product_id=product.id)
     return product_api(state, product, ctx.store_code)
 
 

@@ -13,6 +13,9 @@ Routes:
   DELETE /_sandbox/faults
   POST   /_sandbox/config                   {"guest_checkout_enabled": false, "bearer_enabled": true, ...}
   POST   /_sandbox/reset                    back to the seed catalogue
+  POST   /_sandbox/event-delivery           {"targets": [{"url", "format": "signed|shared_secret|adobe_io",
+                                             "secret", "adobe_client_id"}]}: deliver change events as webhooks
+  GET    /_sandbox/event-delivery           what was delivered (target, event id, HTTP status)
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from werkzeug.wrappers import Request, Response
 from magento_sandbox import api_errors as err
 from magento_sandbox import merchant
 from magento_sandbox.config import Fault
+from magento_sandbox.event_delivery import Target
 
 if TYPE_CHECKING:
     from magento_sandbox.app import SandboxApp
@@ -89,6 +93,14 @@ class ControlApi:
                 for key, value in body.items():
                     setattr(config, key, value)
                 return {key: getattr(config, key) for key in sorted(_CONFIG_SWITCHES)}
+            case ("POST", ["event-delivery"]):
+                self._app.delivery.configure([Target(**t) for t in body.get("targets", [])])
+                return {"targets": len(self._app.delivery.targets)}
+            case ("GET", ["event-delivery"]):
+                return [
+                    {"url": d.target.url, "format": d.target.format, "event_id": d.event_id, "status": d.status}
+                    for d in self._app.delivery.log
+                ]
             case ("POST", ["reset"]):
                 self._app.reset()
                 return {"status": "reset"}

@@ -66,6 +66,9 @@ def save_source_items(ctx: RequestContext) -> Any:
             "quantity": float(item["quantity"]),
             "status": int(item["status"]),
         }
+        ctx.state.record_event(
+            "stock_changed", sku=item["sku"], source_code=item["source_code"], quantity=float(item["quantity"])
+        )
     return None
 
 

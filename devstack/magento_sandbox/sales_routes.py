@@ -65,7 +65,10 @@ def invoice_order(ctx: RequestContext) -> Any:
 
 
 def ship_order(ctx: RequestContext) -> Any:
-    return orders.ship(ctx.state, orders.get_order(ctx.state, ctx.params["orderId"]), ctx.body or {})
+    order = orders.get_order(ctx.state, ctx.params["orderId"])
+    shipment_id = orders.ship(ctx.state, order, ctx.body or {})
+    ctx.state.record_event("shipment_saved", order_id=order["entity_id"], shipment_id=shipment_id)
+    return shipment_id
 
 
 def refund_order(ctx: RequestContext) -> Any:
@@ -105,6 +108,7 @@ def add_track(ctx: RequestContext) -> Any:
         raise err.bad_request("Could not save the shipment tracking.")
     track = orders.new_track(ctx.state, shipment, entity)
     shipment["tracks"].append(track)
+    ctx.state.record_event("track_saved", order_id=shipment["order_id"], shipment_id=shipment["entity_id"])
     return track
 
 

@@ -7,8 +7,9 @@ from typing import Any
 
 from background_server import BackgroundServer
 from magento_sandbox import merchant
-from magento_sandbox.app import SandboxApp
+from magento_sandbox.app import ADOBE_KEYS_PREFIX, SandboxApp
 from magento_sandbox.config import Fault, SandboxConfig
+from magento_sandbox.event_delivery import Target
 from magento_sandbox.seed import seed
 from magento_sandbox.state import SandboxState
 
@@ -36,6 +37,7 @@ class MagentoSandbox:
         return self._url
 
     def stop(self) -> None:
+        self.app.delivery.stop()
         self._http.stop()
 
     def __enter__(self) -> MagentoSandbox:
@@ -62,6 +64,24 @@ class MagentoSandbox:
     ) -> dict[str, Any]:
         with self.state.lock:
             return merchant.ship_order(self.state, order_id, tracks, items, source_code)
+
+    def deliver_events_to(self, targets: Sequence[Target]) -> None:
+        """Send every later change to these webhook targets (see event_delivery for the formats)."""
+        self.app.delivery.configure(list(targets))
+
+    def wait_for_deliveries(self, timeout: float = 10.0) -> bool:
+        return self.app.delivery.wait_until_sent(timeout)
+
+    def deliveries(self) -> list[dict[str, Any]]:
+        return [
+            {"url": d.target.url, "format": d.target.format, "event_id": d.event_id, "status": d.status}
+            for d in self.app.delivery.log
+        ]
+
+    @property
+    def adobe_keys_url(self) -> str:
+        """The stand-in for static.adobeioevents.com: key paths of the Adobe I/O deliveries resolve under it."""
+        return self.base_url + ADOBE_KEYS_PREFIX
 
     def change_events(self, since_id: int = 0) -> list[dict[str, Any]]:
         with self.state.lock:

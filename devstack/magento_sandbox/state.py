@@ -7,6 +7,7 @@ guarded by one re-entrant lock held for the whole of each request, like a databa
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -132,6 +133,8 @@ class SandboxState:
         self.shipments: dict[int, dict[str, Any]] = {}
         self.credit_memos: dict[int, dict[str, Any]] = {}
         self.change_events: list[dict[str, Any]] = []
+        # Called with each recorded change (under the lock): the webhook delivery queues it.
+        self.listeners: list[Callable[[dict[str, Any]], None]] = []
         self.requests: list[RequestRecord] = []
         self._counters: dict[str, int] = {}
 
@@ -143,6 +146,8 @@ class SandboxState:
     def record_event(self, kind: str, **data: Any) -> dict[str, Any]:
         event = {"id": self.next_id("event"), "type": kind, "created_at": now(), **data}
         self.change_events.append(event)
+        for listener in self.listeners:
+            listener(event)
         return event
 
     # Stock

@@ -32,6 +32,10 @@ class Settings(BaseModel):
     magento_base_url: HttpUrl | None = Field(default=None, alias="MAGENTO_BASE_URL")
     magento_store_code: str = Field(default="default", alias="MAGENTO_STORE_CODE")
     magento_secret_name: str | None = Field(default=None, alias="MAGENTO_SECRET_NAME")
+    # Secrets of the Magento change-event delivery formats (`POST /magento/events`).
+    magento_events_secret_name: str | None = Field(default=None, alias="MAGENTO_EVENTS_SECRET_NAME")
+    # Adobe I/O Events serves its public keys from this fixed domain only (its signature verification guide).
+    adobe_io_keys_url: HttpUrl = Field(default=HttpUrl("https://static.adobeioevents.com"), alias="ADOBE_IO_KEYS_URL")
 
     tokens_table: str | None = Field(default=None, alias="TOKENS_TABLE")
     mappings_table: str | None = Field(default=None, alias="MAPPINGS_TABLE")
@@ -111,6 +115,10 @@ MERCHANT_SETTINGS: dict[str, tuple[str, str]] = {
         "MagentoSecretName",
         "TTS_MAGENTO_CONSUMER_KEY, TTS_MAGENTO_CONSUMER_SECRET, TTS_MAGENTO_ACCESS_TOKEN and "
         "TTS_MAGENTO_ACCESS_TOKEN_SECRET (or TTS_MAGENTO_BEARER_TOKEN)",
+    ),
+    "magento_events_secret_name": (
+        "MagentoEventsSecretName",
+        "TTS_MAGENTO_EVENTS_SIGNING_SECRET, TTS_MAGENTO_EVENTS_SHARED_SECRET and TTS_ADOBE_IO_CLIENT_ID",
     ),
     "alert_email": ("AlertEmail", "TTS_ALERT_EMAIL"),
     "log_level": ("LogLevel", "TTS_LOG_LEVEL"),

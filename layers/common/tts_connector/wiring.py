@@ -28,6 +28,8 @@ from tts_connector.jobs.store import DynamoDBJobStore
 from tts_connector.listings.store import DynamoDBListingStore
 from tts_connector.magento.client import MagentoClient
 from tts_connector.magento.credentials import credentials_from_mapping
+from tts_connector.magento.deliveries.adobe_io import PublicKeys
+from tts_connector.magento.deliveries.intake import MagentoEventSecrets, MagentoEventsIntake, load_secrets
 from tts_connector.secrets import get_secret_json
 from tts_connector.settings import get_settings
 from tts_connector.shop_settings import DynamoDBShopSettingsStore
@@ -85,6 +87,19 @@ def event_replayer() -> EventReplayer:
 
 def dead_letter_queues() -> list[SqsDeadLetterQueue]:
     return [SqsDeadLetterQueue(aws.sqs(), name, url) for name, url in get_settings().dead_letter_queue_urls().items()]
+
+
+# ---------- Magento change events (POST /magento/events) ----------
+def magento_event_secrets() -> MagentoEventSecrets:
+    # Not cached here: Parameters caches the secret, so a rotated secret reaches warm functions too.
+    name = get_settings().require("magento_events_secret_name")
+    return load_secrets(get_secret_json(name), name)
+
+
+@cache
+def magento_events_intake() -> MagentoEventsIntake:
+    keys = PublicKeys(str(get_settings().adobe_io_keys_url))
+    return MagentoEventsIntake(magento_event_secrets, keys, event_intake())
 
 
 # ---------- Shared stores of the capabilities ----------

@@ -12,6 +12,7 @@ from tts_connector import wiring
 from tts_connector.connect.admin import ShopSelection
 from tts_connector.connect.topics import SHOP_EVENTS_QUEUE
 from tts_connector.events.processing import parse_event_message
+from tts_connector.magento.deliveries import signed
 from tts_connector.tiktok.webhook import parse_notification
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -29,7 +30,7 @@ def test_there_is_a_sample_event_for_every_function() -> None:
 
 
 def test_api_samples_are_api_gateway_proxy_events() -> None:
-    for name in ("health", "tiktok_webhook", "oauth_callback", "admin"):
+    for name in ("health", "tiktok_webhook", "oauth_callback", "admin", "magento_events"):
         APIGatewayProxyEventModel.model_validate(_event(name))
 
 
@@ -59,3 +60,17 @@ def test_admin_sample_body_is_a_valid_shop_selection() -> None:
     event = APIGatewayProxyEventModel.model_validate(_event("admin"))
 
     assert ShopSelection.model_validate_json(str(event.body)).warehouse_id == "7068517275539719942"
+
+
+def test_magento_events_sample_is_signed_in_the_connectors_format() -> None:
+    event = APIGatewayProxyEventModel.model_validate(_event("magento_events"))
+    body = str(event.body).encode()
+
+    signed.verify(
+        "sample-magento-events-signing-secret",
+        event.headers["X-TTS-Timestamp"],
+        event.headers["X-TTS-Signature"],
+        body,
+        now=float(event.headers["X-TTS-Timestamp"]),
+    )
+    assert [e.event_type for e in signed.events(body)] == ["mage:stock_changed"]
