@@ -10,10 +10,10 @@ import argparse
 import json
 import sys
 
-from ttsc.commands import connect, events
+from ttsc.commands import connect, events, stock_sync
 from ttsc.transport import AdminApi, CliError
 
-COMMAND_MODULES = (connect, events)
+COMMAND_MODULES = (connect, events, stock_sync)
 
 
 def build_parser() -> argparse.ArgumentParser:
