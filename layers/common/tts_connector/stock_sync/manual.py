@@ -22,7 +22,7 @@ from tts_connector.observability import logger
 from tts_connector.stock_sync.changes import listed_product
 from tts_connector.stock_sync.records import SyncKind
 from tts_connector.stock_sync.services import SyncServices
-from tts_connector.stock_sync.work import push_work
+from tts_connector.stock_sync.work import publish, push_work
 
 PRODUCTS_PER_CHUNK = 50
 SKUS_PER_CHUNK = 200
@@ -194,7 +194,7 @@ def start_push(services: SyncServices, request: PushRequest) -> Job:
             "warehouse_id": request.warehouse_id,
             "products": [{"listing_sku": x.magento_sku, "skus": [s.magento_sku for s in x.skus]} for x in chunk],
         }
-        services.intake().accept(push_work(shop_id, job.job_id, number, payload, now))
+        publish(services, push_work(shop_id, job.job_id, number, payload, now))
     logger.info(
         "Push job started",
         extra={

@@ -21,7 +21,7 @@ from tts_connector.stock_sync.engine import SYNCABLE_STATUSES, SyncReport, SyncR
 from tts_connector.stock_sync.pushes import SKUS_PER_RUN, TIME_BUDGET_SECONDS, handle_flush
 from tts_connector.stock_sync.records import ReconcileRun, SyncKind
 from tts_connector.stock_sync.services import SyncServices
-from tts_connector.stock_sync.work import flush_work, reconcile_work
+from tts_connector.stock_sync.work import flush_work, publish, reconcile_work
 
 # A run whose cursor has not moved for this long is taken to have died (its work item parked in the DLQ):
 # the schedule starts a new one.
@@ -43,7 +43,7 @@ def start_run(
         updated_at=int(now),
     )
     services.store().start_run(run)
-    services.intake().accept(reconcile_work(shop_id, run.run_id, 0, now))
+    publish(services, reconcile_work(shop_id, run.run_id, 0, now))
     logger.info("Reconciliation started", extra={"shop_id": shop_id, "run_id": run.run_id, "reason": reason})
     return run
 
@@ -111,7 +111,7 @@ def handle_reconcile(event: InboundEvent, services: SyncServices) -> EventOutcom
         calls_before = reader.calls
         if not store.save_cursor(run, expected_page=run.page - 1):
             return EventOutcome(status=EventStatus.IGNORED, detail=f"Reconciliation run {run_id} was superseded")
-    services.intake().accept(reconcile_work(shop_id, run_id, run.page, services.clock()))
+    publish(services, reconcile_work(shop_id, run_id, run.page, services.clock()))
     return EventOutcome(
         status=EventStatus.PROCESSED,
         detail=f"Run {run_id}: {run.skus_checked} SKU(s) checked so far, {run.skus_healed} healed; continues",

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from tts_connector.events.models import InboundEvent, bounded_group_id
+from tts_connector.observability import logger
 from tts_connector.stock_sync.services import SyncServices
 
 SOURCE = "sync"
@@ -24,6 +25,7 @@ PUSH_QUEUE = "stock_sync_push_queue_url"
 FLUSH = "flush"
 PUSH = "push"
 RECONCILE = "reconcile"
+_INTAKE_KEYS = ("event_key", "shop_id", "topic")
 
 
 def event_type(topic: str) -> str:
@@ -54,6 +56,17 @@ def reconcile_work(shop_id: str, run_id: str, page: int, now: float) -> InboundE
     return _work(RECONCILE, f"{shop_id}:{run_id}:{page}", shop_id, now, {"run_id": run_id, "page": page})
 
 
+def publish(services: SyncServices, work: InboundEvent) -> None:
+    """Record and queue a work item from inside a handler, keeping the handler's own log keys."""
+    before = logger.get_current_keys()
+    try:
+        services.intake().accept(work)
+    finally:
+        # The intake tags log lines with the work item's keys; the rest of the handler's lines are its own.
+        logger.remove_keys([k for k in _INTAKE_KEYS if k not in before])
+        logger.append_keys(**{k: before[k] for k in _INTAKE_KEYS if k in before})
+
+
 def schedule_flush(services: SyncServices, shop_id: str) -> None:
     """Make sure a flush of the shop runs after the current window closes.
 
@@ -65,6 +78,6 @@ def schedule_flush(services: SyncServices, shop_id: str) -> None:
     window = int(now // services.window_seconds)
     if (shop_id, window) in services.scheduled:
         return
-    services.intake().accept(flush_work(shop_id, window, now))
+    publish(services, flush_work(shop_id, window, now))
     services.scheduled.difference_update({k for k in services.scheduled if k[1] < window - 1})
     services.scheduled.add((shop_id, window))
