@@ -157,9 +157,11 @@ class LocalStack:
         sqs = boto_client("sqs", self.aws_endpoint)
         for source in self.template.sqs_sources():
             physical = self.resources.physical[source.queue]
-            poller = SqsPoller(source, physical["QueueUrl"], physical["Arn"], sqs, self.runtime)
-            poller.start()
-            self._pollers.append(poller)
+            # One poller per batch Lambda may run at once (SQS keeps a FIFO group to one batch in flight).
+            for _ in range(max(1, min(source.maximum_concurrency, cfg.max_concurrency))):
+                poller = SqsPoller(source, physical["QueueUrl"], physical["Arn"], sqs, self.runtime)
+                poller.start()
+                self._pollers.append(poller)
         self.scheduler.start(run_on_rate=cfg.run_schedules)
 
     def stop(self) -> None:

@@ -35,6 +35,8 @@ class SqsSource:
     queue: str  # logical id of the queue
     batch_size: int
     report_batch_item_failures: bool
+    # ScalingConfig.MaximumConcurrency: how many batches Lambda delivers at once (FIFO: never two of one group).
+    maximum_concurrency: int = 1
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,7 @@ class SamTemplate:
                     queue=logical,
                     batch_size=int(event.get("BatchSize", 10)),
                     report_batch_item_failures="ReportBatchItemFailures" in event.get("FunctionResponseTypes", []),
+                    maximum_concurrency=int((event.get("ScalingConfig") or {}).get("MaximumConcurrency", 1)),
                 )
             )
         return sources

@@ -88,6 +88,12 @@ def test_unlisted_skus_and_switched_off_sync_push_nothing(harness: Harness) -> N
     assert ignored.status is EventStatus.IGNORED and "NOT-LISTED" in ignored.detail
 
     harness.settings.save(SHOP, SYNC_SECTION, SyncSettings(price_sync=False, stock_sync=False))
+    # Right after the switch the change consumer may still go by the settings it read moments ago: the push
+    # reads them again and sends nothing.
+    harness.deliver(change(MagentoChangeKind.PRODUCT_SAVED, ["MUG"]))
+    harness.drain()
+    assert harness.tiktok.calls == []
+    harness.clock.advance(31)
     off = harness.deliver(change(MagentoChangeKind.PRODUCT_SAVED, ["MUG"]))
     harness.drain()
     assert off.status is EventStatus.IGNORED

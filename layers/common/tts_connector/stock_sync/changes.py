@@ -47,7 +47,7 @@ def handle_change(event: InboundEvent, services: SyncServices) -> EventOutcome:
     listings = services.listings()
     marked: dict[str, set[str]] = {}
     for shop in services.active_shops():
-        settings, _ = services.settings_of(shop.shop_id)
+        settings = services.recent_settings(shop.shop_id)
         wanted = [k for k in kinds if (settings.price_sync if k is SyncKind.PRICE else settings.stock_sync)]
         if not wanted:
             continue

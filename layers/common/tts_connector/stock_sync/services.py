@@ -44,6 +44,7 @@ class SyncServices:
     # (shop id, window) of flushes this process already scheduled: later changes in the window need no send.
     scheduled: set[tuple[str, int]] = field(default_factory=set)
     _shops: tuple[float, list[Shop]] | None = None
+    _settings: dict[str, tuple[float, SyncSettings]] = field(default_factory=dict)
 
     def engine(self) -> PriceStockSync:
         return PriceStockSync(self.reader(), self.tiktok(), self.store(), clock=self.clock)
@@ -51,6 +52,19 @@ class SyncServices:
     def settings_of(self, shop_id: str) -> tuple[SyncSettings, InventorySettings]:
         store = self.shop_settings()
         return store.get(shop_id, SYNC_SECTION, SyncSettings), store.get(shop_id, INVENTORY_SECTION, InventorySettings)
+
+    def recent_settings(self, shop_id: str) -> SyncSettings:
+        """The shop's sync settings as of at most SHOPS_CACHE_SECONDS ago, for deciding what an event marks.
+
+        Safe to be a little late: a push reads the settings again before it sends anything, and a changed
+        setting starts a re-sync of what it affects.
+        """
+        now = self.clock()
+        cached = self._settings.get(shop_id)
+        if cached is None or now - cached[0] >= SHOPS_CACHE_SECONDS:
+            cached = (now, self.shop_settings().get(shop_id, SYNC_SECTION, SyncSettings))
+            self._settings[shop_id] = cached
+        return cached[1]
 
     def active_shops(self) -> list[Shop]:
         """Shops the connector serves and may work for now (selected, connected, seller authorized).
