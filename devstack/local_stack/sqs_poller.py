@@ -25,6 +25,7 @@ class SqsPoller:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"sqs-{source.function}", daemon=True)
         self.batches = 0
+        self.stale_deletes = 0
 
     def start(self) -> None:
         self._thread.start()
@@ -63,7 +64,12 @@ class SqsPoller:
             return
         for message in messages:
             if message["MessageId"] not in failed:
-                self._sqs.delete_message(QueueUrl=self._url, ReceiptHandle=message["ReceiptHandle"])
+                try:
+                    self._sqs.delete_message(QueueUrl=self._url, ReceiptHandle=message["ReceiptHandle"])
+                except self._sqs.exceptions.ReceiptHandleIsInvalid:
+                    # The invocation outlived the visibility timeout: the message is back on the queue (as in
+                    # Lambda, where the late delete fails and the message is delivered again).
+                    self.stale_deletes += 1
 
     def _failed_ids(self, result: Any, messages: list[dict[str, Any]]) -> set[str] | None:
         if not self.source.report_batch_item_failures:
