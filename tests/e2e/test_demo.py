@@ -27,4 +27,8 @@ def test_demo_walks_the_guide_and_stops_cleanly(tmp_path: Path) -> None:
     assert "Sandbox US Shop" in out and "Sandbox UK Shop" in out
     assert "The connector serves Sandbox US Shop" in out
     assert "Connected: yes" in out
+    assert "TikTok now shows BAG-TOTE at 35.00 USD with 2 in stock" in out
+    assert "TikTok now shows 33.00: reconciliation healed it." in out
+    assert "1 drifted, 1 healed" in out
+    assert "Stock push" in out and "finished: 1/1 SKUs done (1 pushed, 0 failed)" in out
     assert "the stack is stopped" in out
