@@ -7,19 +7,12 @@ import sys
 import time
 from typing import Any
 
+from ttsc.commands import subcommands
 from ttsc.output import table, when
 from ttsc.transport import AdminApi, CliError
 
 POLL_SECONDS = 1.0
 ON_OFF = ("on", "off")
-
-
-def _subcommands(sub: Any, name: str, help_text: str) -> Any:
-    """The subcommands of `ttsc <name>`, shared with other capabilities that add commands under it."""
-    existing = sub.choices.get(name)
-    if existing is not None:
-        return next(a for a in existing._actions if isinstance(a, argparse._SubParsersAction))
-    return sub.add_parser(name, help=help_text).add_subparsers(dest=f"{name}_command", required=True)
 
 
 def _shop(api: AdminApi, shop: str | None) -> str:
@@ -258,7 +251,7 @@ def cmd_sync_sku(api: AdminApi, args: argparse.Namespace) -> Any:
 
 
 def register(sub: Any) -> None:
-    push = _subcommands(sub, "push", "push to TikTok Shop (products, prices, stock)")
+    push = subcommands(sub, "push", "push to TikTok Shop (products, prices, stock)")
     _add_push(push, "prices", "price", "push prices of listed products now (a job)")
     _add_push(push, "stock", "stock", "push stock of listed products now (a job)")
 

@@ -115,3 +115,51 @@ def test_a_bad_push_request_is_refused_and_starts_nothing(
 
     assert response.status_code == status, response.text
     assert len(ttsc_json(world, "sync", "jobs", "--limit", "100")) == before
+
+
+def test_mapped_msi_sources_feed_their_tiktok_warehouses(world: SyncWorld) -> None:
+    both = world.list_product(
+        "PM-TWO", {"PM-TWO": ("5.00", 1)}, tiktok_warehouses={"PM-TWO": [US_WAREHOUSE, US_SECOND_WAREHOUSE]}
+    )
+    world.set_quantity_silently("PM-TWO", 6, source="default")
+    world.set_quantity_silently("PM-TWO", 4, source="warehouse_east")
+
+    unknown_warehouse = ttsc(world, "sync", "settings", "--warehouse-sources", "7068517275539719999=default")
+    unknown_source = ttsc(world, "sync", "settings", "--warehouse-sources", f"{US_WAREHOUSE}=nowhere")
+    assert unknown_warehouse[0] == 1 and "Not a warehouse of this shop" in unknown_warehouse[2]
+    assert unknown_source[0] == 1 and "Not an MSI source" in unknown_source[2]
+    mapping = (f"{US_WAREHOUSE}=default", f"{US_SECOND_WAREHOUSE}=warehouse_east")
+    try:
+        code, out, err = ttsc(world, "sync", "settings", "--warehouse-sources", *mapping)
+        assert code == 0, err
+        assert f"{US_WAREHOUSE} <- default" in out and "Re-syncing stock" in out
+        # The change re-syncs stock: each warehouse gets its own source's quantity.
+        assert wait_until(lambda: world.tiktok_quantity(both, "PM-TWO", US_SECOND_WAREHOUSE) == 4, timeout=90)
+        assert world.tiktok_quantity(both, "PM-TWO", US_WAREHOUSE) == 6
+    finally:
+        assert ttsc(world, "sync", "settings", "--clear-warehouse-sources")[0] == 0
+
+
+def test_bad_settings_are_refused_and_change_nothing(world: SyncWorld) -> None:
+    before = ttsc_json(world, "sync", "settings")
+
+    too_low = admin(
+        world.stack,
+        "PATCH",
+        f"/admin/sync/settings/{world.shop.shop_id}",
+        json={"sync": {"stock_buffer": {"floor": -1}}},
+    )
+    unknown = admin(
+        world.stack, "PATCH", f"/admin/sync/settings/{world.shop.shop_id}", json={"sync": {"colour": "red"}}
+    )
+    rounding = admin(
+        world.stack,
+        "PATCH",
+        f"/admin/sync/settings/{world.shop.shop_id}",
+        json={"sync": {"price_rule": {"rounding": ".95"}}},
+    )
+
+    assert too_low.status_code == 400 and "floor" in too_low.json()["message"]
+    assert unknown.status_code == 422
+    assert rounding.status_code == 422
+    assert ttsc_json(world, "sync", "settings") == before
