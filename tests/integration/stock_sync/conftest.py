@@ -8,6 +8,7 @@ import json
 import os
 from collections.abc import Iterator
 from typing import Any
+from unittest import mock
 
 import pytest
 
@@ -35,18 +36,9 @@ def world(tmp_path_factory: pytest.TempPathFactory, stack_options: dict[str, Any
 def ttsc(world: SyncWorld, *args: str) -> tuple[int, str, str]:
     """Run `ttsc` against the world's stack: exit code, stdout, stderr."""
     out, err = io.StringIO(), io.StringIO()
-    saved = {k: os.environ.get(k) for k in ("TTSC_URL", "TTSC_ADMIN_TOKEN")}
-    os.environ["TTSC_URL"] = world.stack.url
-    os.environ["TTSC_ADMIN_TOKEN"] = world.stack.config.admin_token
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = ttsc_main(list(args))
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    admin_api = {"TTSC_URL": world.stack.url, "TTSC_ADMIN_TOKEN": world.stack.config.admin_token}
+    with mock.patch.dict(os.environ, admin_api), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = ttsc_main(list(args))
     return code, out.getvalue(), err.getvalue()
 
 

@@ -185,6 +185,10 @@ class _Run:
         self.changed[magento_sku] = self.last(listing, magento_sku).model_copy(update={name: failure})
         self.report.results.append(SkuResult(magento_sku, listing.tiktok_product_id, kind, "failed", failure=failure))
 
+    def missing(self, listing: Listing, magento_sku: str, kind: SyncKind) -> None:
+        what = "price" if kind is SyncKind.PRICE else "stock"
+        self.fail(listing, magento_sku, kind, self.failure("not_in_magento", f"{magento_sku} has no {what} in Magento"))
+
     def failure(self, code: str, message: str) -> SkuFailure:
         return SkuFailure(code=code, message=message, at=self.now)
 
@@ -292,8 +296,7 @@ class PriceStockSync:
         for sku in listing.skus:
             price = run.values.prices.get(sku.magento_sku)
             if price is None:
-                missing = run.failure("not_in_magento", f"{sku.magento_sku} has no price in Magento (missing?)")
-                run.fail(listing, sku.magento_sku, SyncKind.PRICE, missing)
+                run.missing(listing, sku.magento_sku, SyncKind.PRICE)
                 continue
             try:
                 targets[sku.magento_sku] = target_price(
@@ -333,8 +336,7 @@ class PriceStockSync:
         for sku in listing.skus:
             salable = run.values.salable.get(sku.magento_sku)
             if salable is None:
-                missing = run.failure("not_in_magento", f"{sku.magento_sku} has no stock in Magento (missing?)")
-                run.fail(listing, sku.magento_sku, SyncKind.STOCK, missing)
+                run.missing(listing, sku.magento_sku, SyncKind.STOCK)
                 continue
             raw = (
                 warehouse_quantities(salable, run.values.sources.get(sku.magento_sku, {}), mapping)
