@@ -344,9 +344,9 @@ def _reconcile_phase(world: SyncWorld, catalogue: Catalogue, drift_share: float,
 
 def run(smoke: bool = False) -> dict[str, Any]:
     rng = random.Random(12)
-    sizes = [2] * 2 + [3] * 2 + [5] * 2 if smoke else [2] * 100 + [3] * 100 + [5] * 100
-    more = [4] * (5 if smoke else 1000)
-    events = 60 if smoke else 10_000
+    sizes = [2, 1] if smoke else [2] * 100 + [3] * 100 + [5] * 100
+    more = [4] * (1 if smoke else 1000)
+    events = 20 if smoke else 10_000
     with tempfile.TemporaryDirectory() as state:
         config = StackConfig(
             state_dir=Path(state),

@@ -178,3 +178,25 @@ def test_a_superseded_reconciliation_run_stops(harness: Harness) -> None:
     first_key = f"sync:reconcile:{SHOP}:{first.run_id}:0"
     assert harness.events.status(first_key) is EventStatus.IGNORED
     assert harness.sync_store.runs(SHOP, 5)[0].run_id == second.run_id
+
+
+def test_a_reconciliation_page_that_runs_out_of_time_continues_where_it_stopped(harness: Harness) -> None:
+    for n in range(6):
+        harness.magento.set(f"S{n}", "10.00", 5)
+        harness.listings.save(listing(f"S{n}", f"p-{n}", [f"S{n}"]))
+    original = harness.tiktok.update_price
+
+    def slow(shop, product_id, skus):  # type: ignore[no-untyped-def]
+        harness.clock.advance(35)  # TikTok answering slowly: two products use up an invocation's budget
+        return original(shop, product_id, skus)
+
+    harness.tiktok.update_price = slow  # type: ignore[method-assign]
+    run = reconcile.start_run(harness.services, SHOP, reason="test", kinds=[SyncKind.PRICE])
+
+    outcomes = harness.drain(passes=20)
+
+    # Two products per invocation, then one that finds nothing left and finishes the run.
+    assert [o.detail.endswith("continues") for o in outcomes] == [True, True, True, False]
+    assert harness.tiktok.count("price") == 6  # each product once, none skipped, none twice
+    finished = harness.sync_store.runs(SHOP, 1)[0]
+    assert finished.run_id == run.run_id and finished.skus_checked == 6 and finished.page == 3

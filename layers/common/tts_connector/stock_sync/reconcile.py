@@ -91,12 +91,12 @@ def handle_reconcile(event: InboundEvent, services: SyncServices) -> EventOutcom
         target = services.target(shop_id)
     except (NotFoundError, ConflictError) as exc:
         return EventOutcome(status=EventStatus.IGNORED, detail=exc.message)
+    deadline = services.clock() + TIME_BUDGET_SECONDS
     # Marks left by events whose flush was lost are pushed first (this item is on the same group).
     if store.dirty(shop_id, 1):
         handle_flush(flush_work(shop_id, -1, services.clock()), services)
     reader = services.reader()
     calls_before = reader.calls
-    deadline = services.clock() + TIME_BUDGET_SECONDS
     engine = services.engine()
     kinds = frozenset(run.kinds)
     while services.clock() < deadline:
@@ -104,10 +104,13 @@ def handle_reconcile(event: InboundEvent, services: SyncServices) -> EventOutcom
         if not listings:
             return _finish(services, run, reader.calls - calls_before)
         live = [listing for listing in listings if listing.status in SYNCABLE_STATUSES]
-        report = engine.run(target, [SyncRequest(listing, kinds) for listing in live], deadline=None)
+        report = engine.run(target, [SyncRequest(listing, kinds) for listing in live], deadline=deadline)
         if report.interrupted is not None:
             raise report.interrupted  # the page is retried; what it pushed is now "unchanged"
-        run = _advance(run, listings, live, report, reader.calls - calls_before, services.clock())
+        done = _done_prefix(listings, report)
+        if not done:
+            break  # the budget ran out before the first product: the next item starts here
+        run = _advance(run, done, [x for x in live if x in done], report, reader.calls - calls_before, services.clock())
         calls_before = reader.calls
         if not store.save_cursor(run, expected_page=run.page - 1):
             return EventOutcome(status=EventStatus.IGNORED, detail=f"Reconciliation run {run_id} was superseded")
@@ -116,6 +119,16 @@ def handle_reconcile(event: InboundEvent, services: SyncServices) -> EventOutcom
         status=EventStatus.PROCESSED,
         detail=f"Run {run_id}: {run.skus_checked} SKU(s) checked so far, {run.skus_healed} healed; continues",
     )
+
+
+def _done_prefix(listings: list[Listing], report: SyncReport) -> list[Listing]:
+    """The listings of the page, in order, up to the first one the run did not get to (the cursor's new place)."""
+    done: list[Listing] = []
+    for listing in listings:
+        if listing.status in SYNCABLE_STATUSES and listing.tiktok_product_id not in report.done_products:
+            break
+        done.append(listing)
+    return done
 
 
 def _advance(
