@@ -186,7 +186,7 @@ def _send(
             if item["kind"] in ("price", "stock") and not item.get("duplicate"):
                 catalogue.apply(item["sku"], item["kind"], item["value"])
             began = time.time()
-            for attempt in range(4):
+            for attempt in range(10):
                 started = time.time()
                 response = post_change(world.stack, item["body"])
                 ack = time.time() - started
@@ -194,6 +194,7 @@ def _send(
                     break
                 with lock:
                     retried.append(attempt)  # a store's sender retries a 5xx (e.g. a worker starting cold)
+                time.sleep(min(5.0, 0.5 * 2**attempt))
             if response.status_code != 200:
                 raise RuntimeError(f"POST /magento/events answered {response.status_code}: {response.text[:200]}")
             with lock:

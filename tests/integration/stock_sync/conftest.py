@@ -26,8 +26,11 @@ def stack_options() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory, stack_options: dict[str, Any]) -> Iterator[SyncWorld]:
+    # Visibility timeouts scaled to 7 s (changes) and 14 s (pushes): longer than a push's own retries take, so a
+    # message is not handed to a second poller while its first delivery is still being worked on, as in AWS,
+    # where the visibility is 6 x the function's timeout.
     config = StackConfig(
-        state_dir=tmp_path_factory.mktemp("state"), time_scale=0.003, run_schedules=False, **stack_options
+        state_dir=tmp_path_factory.mktemp("state"), time_scale=0.02, run_schedules=False, **stack_options
     )
     with LocalStack(config) as stack:
         yield open_world(stack)
