@@ -11,7 +11,7 @@ import json
 import os
 import shlex
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import requests
@@ -107,6 +107,7 @@ def _walk_the_guide(stack: LocalStack) -> None:
     _step("Status")
     _ttsc("status")
     _catalog_and_push(stack)
+    _price_and_stock_sync(stack, shop["shop_id"])
     from local_stack.demo_orders import walk_orders
 
     walk_orders(stack, shop["shop_id"], step=_step, ttsc=_ttsc, ttsc_json=_ttsc_json)
@@ -180,3 +181,63 @@ def _console(stack: LocalStack) -> None:
     print(f"GET /console/ui/shops with the operator's ID token -> HTTP {screen.status_code}, {served} shops listed")
     refused = requests.get(f"{stack.url}/console/ui/shops", timeout=60)
     print(f"... and without a token -> HTTP {refused.status_code} (API Gateway's Cognito authorizer)")
+
+
+# ---------- Price and stock sync ----------
+def _delivered(stack: LocalStack, change: Callable[[], Any]) -> None:
+    """Make a change in the Magento sandbox and wait until its event reached POST /magento/events."""
+    magento = stack.sandboxes["magento"]
+    for _ in range(3):  # a store's queue retries a delivery that failed (here: a function starting cold)
+        before = len(magento.deliveries())
+        change()
+        magento.wait_for_deliveries(30)
+        if any(d["status"] == 200 for d in magento.deliveries()[before:]):
+            return
+    raise RuntimeError("the Magento sandbox could not deliver its change event")
+
+
+def _tiktok_sku(stack: LocalStack, product_id: str) -> dict[str, Any]:
+    return dict(stack.sandboxes["tiktok"].product(product_id)["skus"][0])
+
+
+def _wait_for_tiktok(stack: LocalStack, product_id: str, price: str, quantity: int | None) -> float:
+    began = time.perf_counter()
+    while time.perf_counter() - began < 90:
+        sku = _tiktok_sku(stack, product_id)
+        shown = (sku["price"]["sale_price"], sku["inventory"][0]["quantity"])
+        if shown[0] == price and (quantity is None or shown[1] == quantity):
+            return time.perf_counter() - began
+        time.sleep(0.2)
+    raise RuntimeError(f"TikTok did not get {price} / {quantity} for product {product_id}")
+
+
+def _price_and_stock_sync(stack: LocalStack, shop_id: str) -> None:
+    _step("Price and stock sync: Magento changes reach TikTok")
+    magento = stack.sandboxes["magento"]
+    print("The store sends its change events to POST /magento/events (signed format; README 'Magento change events').")
+    # The events of a product the connector has not listed change nothing on TikTok.
+    _delivered(stack, lambda: magento.set_source_quantity("MUG-SOLDOUT", 0))
+    product_id = _ttsc_json('products show "WB/01 750ml"')["listing"]["tiktok_product_id"]
+    sku = _tiktok_sku(stack, product_id)
+    print(
+        f"WB/01 750ml, pushed above, is TikTok product {product_id}: {sku['price']['sale_price']} USD, "
+        f"{sku['inventory'][0]['quantity']} in stock."
+    )
+    _ttsc(f"sync settings --shop {shop_id}")
+    print("In Magento the merchant sets WB/01 750ml's price to 35.00 and its stock to 2; the store sends both events.")
+    _delivered(stack, lambda: magento.set_price("WB/01 750ml", 35.0))
+    _delivered(stack, lambda: magento.set_source_quantity("WB/01 750ml", 2))
+    seconds = _wait_for_tiktok(stack, product_id, "35.00", 2)
+    print(f"TikTok now shows WB/01 750ml at 35.00 USD with 2 in stock ({seconds:.1f}s after the events).")
+
+    _step("Price and stock sync: reconciliation heals a change no event announced")
+    with magento.state.lock:  # a direct database update: Magento fires no event
+        magento.state.products["WB/01 750ml"].values["price"] = 33.0
+    print("A direct database update sets WB/01 750ml to 33.00 in Magento; no event is sent. The 15-minute")
+    print("reconciliation finds it (here started by hand):")
+    _ttsc(f"sync reconcile --shop {shop_id}")
+    _wait_for_tiktok(stack, product_id, "33.00", None)
+    print("TikTok now shows 33.00: reconciliation healed it.")
+    _ttsc(f"sync status --shop {shop_id}")
+    print("A manual stock push, as the guide's 'Push Stock':")
+    _ttsc(f'push stock --sku "WB/01 750ml" --shop {shop_id}')

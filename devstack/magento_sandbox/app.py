@@ -19,7 +19,14 @@ from urllib.parse import parse_qsl, unquote
 from werkzeug.wrappers import Request, Response
 
 from magento_sandbox import api_errors as err
-from magento_sandbox import catalog_routes, checkout_routes, directory, inventory_routes, sales_routes
+from magento_sandbox import (
+    catalog_routes,
+    checkout_routes,
+    directory,
+    inventory_routes,
+    sales_routes,
+    stock_export_routes,
+)
 from magento_sandbox.config import SandboxConfig
 from magento_sandbox.control_routes import ControlApi
 from magento_sandbox.event_delivery import EventDelivery
@@ -39,6 +46,7 @@ ROUTES: dict[tuple[str, str], Route] = {
         *checkout_routes.ROUTES,
         *sales_routes.ROUTES,
         *directory.ROUTES,
+        *stock_export_routes.ROUTES,
     ]
 }
 _REST_PATH = re.compile(r"^(?:/index\.php)?/rest(?:/(?P<store>[^/]+))?(?P<api>/V1/.*)$")

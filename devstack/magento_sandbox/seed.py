@@ -31,6 +31,10 @@ def _attributes() -> list[Attribute]:
         Attribute(73, "name", "Product Name", "text", "store"),
         Attribute(75, "description", "Description", "textarea", "store", "text"),
         Attribute(77, "price", "Price", "price", "global", "decimal"),
+        # Magento's special price trio (in the Default set of every install; price scope global by default).
+        Attribute(78, "special_price", "Special Price", "price", "global", "decimal"),
+        Attribute(79, "special_from_date", "Special Price From Date", "date", "website", "datetime"),
+        Attribute(80, "special_to_date", "Special Price To Date", "date", "website", "datetime"),
         Attribute(82, "weight", "Weight", "weight", "global", "decimal"),
         Attribute(97, "status", "Enable Product", "boolean", "website", "int", options=[("1", "Yes"), ("2", "No")]),
         Attribute(99, "visibility", "Visibility", "select", "store", "int"),

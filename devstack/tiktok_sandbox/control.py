@@ -16,7 +16,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from tiktok_sandbox import auth
+from tiktok_sandbox import auth, update_journal
 from tiktok_sandbox.app import SandboxCore
 from tiktok_sandbox.codes import ApiError
 from tiktok_sandbox.order_api import order_json
@@ -108,6 +108,10 @@ class SandboxControls:
     def product(self, product_id: str) -> dict[str, Any]:
         with self.core.state.lock:
             return product_json(self.core.state.products[product_id])
+
+    def update_log(self, since: float = 0.0) -> list[dict[str, Any]]:
+        """Accepted Update Price / Update Inventory calls since `since` (Unix seconds), oldest first."""
+        return update_journal.entries(self.core.state, since)
 
     # --- orders --------------------------------------------------------------------------------------
     def place_order(
@@ -260,6 +264,7 @@ HTTP_ROUTES: list[tuple[str, str, ControlHandler]] = [
     ("GET", "/_sandbox/route-calls", lambda c, b, p: c.route_calls()),
     ("POST", "/_sandbox/latency", lambda c, b, p: c.set_latency(float(b["seconds"]))),
     ("GET", "/_sandbox/products/<product_id>", lambda c, b, p: c.product(p["product_id"])),
+    ("GET", "/_sandbox/updates", lambda c, b, p: c.update_log()),
     (
         "POST",
         "/_sandbox/products/<product_id>/audit",

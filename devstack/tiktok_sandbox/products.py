@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from tiktok_sandbox import codes
+from tiktok_sandbox import codes, update_journal
 from tiktok_sandbox.audit import Auditor
 from tiktok_sandbox.catalogue import BRANDS
 from tiktok_sandbox.codes import ApiError
@@ -289,11 +289,14 @@ class ProductHandlers:
                         if sku.id == str(update["id"]):
                             sku.price = {"amount": update["price"]["amount"], "currency": ctx.shop.currency}
             product.update_time = int(ctx.state.now())
+            applied = {str(u["id"]): u["price"]["amount"] for u in updates}
+            update_journal.record(ctx.state, "price", ctx.shop.id, product.id, applied)
         return {}
 
     def update_inventory(self, ctx: Ctx) -> dict[str, Any]:
         """Per-SKU failures go into data.errors with code 0, as TikTok does."""
         errors: list[dict[str, Any]] = []
+        applied: dict[str, dict[str, int]] = {}
         with ctx.state.lock:
             product = _find(ctx, ctx.params["product_id"])
             by_id = {s.id: s for skus in _versions(product) for s in skus}
@@ -356,7 +359,9 @@ class ProductHandlers:
                     for copy_of_sku in skus:
                         if copy_of_sku.id == sku_id:
                             copy_of_sku.inventory.update({w: int(q) for w, q in given.items()})
+                applied[sku_id] = {w: int(q) for w, q in given.items()}
             product.update_time = int(ctx.state.now())
+            update_journal.record(ctx.state, "inventory", ctx.shop.id, product.id, applied)
         return {"errors": errors} if errors else {}
 
 

@@ -257,6 +257,8 @@ class SandboxState:
         self.returns: dict[str, ReturnRecord] = {}
         self.cancellations: dict[str, Cancellation] = {}
         self.reverse_actions: dict[tuple[str, str], ReverseAction] = {}  # (shop_id, idempotency_key)
+        # Accepted price and inventory updates, in order (update_journal; observation only).
+        self.update_journal: list[dict[str, Any]] = []
         self._ids = itertools.count(1)
 
     def now(self) -> float:

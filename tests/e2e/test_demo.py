@@ -38,6 +38,10 @@ def test_demo_walks_the_guide_and_stops_cleanly(tmp_path: Path) -> None:
     assert "TTS order: Yes; seller shipping" in out
     assert "complete, invoiced and shipped with TikTok's tracking TT" in out
     assert "TikTok: IN_TRANSIT via UPS 1Z999AA10123456784" in out
+    assert "TikTok now shows WB/01 750ml at 35.00 USD with 2 in stock" in out
+    assert "TikTok now shows 33.00: reconciliation healed it." in out
+    assert "1 drifted, 1 healed" in out
+    assert "Stock push" in out and "finished: 1/1 SKUs done (1 pushed, 0 failed)" in out
     assert "the stack is stopped" in out
     assert "/console/ and log in" in out and "operator@example.com  password " in out
     assert "GET /console/ui/shops with the operator's ID token -> HTTP 200, 2 shops listed" in out

@@ -52,6 +52,12 @@ class Settings(BaseModel):
     # The first retry's delay; each later one doubles (jittered), at most 15 minutes.
     product_push_retry_base_seconds: float = Field(default=10.0, ge=0, alias="PRODUCT_PUSH_RETRY_BASE_SECONDS")
     kms_key_id: str | None = Field(default=None, alias="KMS_KEY_ID")
+    # Price and stock sync: its change-event queue, its push queue, its table, and the coalescing window (the
+    # push queue's DelaySeconds holds each push back this long; the two must be equal).
+    stock_sync_queue_url: str | None = Field(default=None, alias="STOCK_SYNC_QUEUE_URL")
+    stock_sync_push_queue_url: str | None = Field(default=None, alias="STOCK_SYNC_PUSH_QUEUE_URL")
+    price_stock_sync_table: str | None = Field(default=None, alias="PRICE_STOCK_SYNC_TABLE")
+    stock_sync_window_seconds: int = Field(default=2, ge=1, le=900, alias="STOCK_SYNC_WINDOW_SECONDS")
     alerts_topic_arn: str | None = Field(default=None, alias="ALERTS_TOPIC_ARN")
 
     # Renew access tokens this long before they expire (the schedule runs hourly); TikTok's lifetime is

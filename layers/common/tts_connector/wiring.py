@@ -50,6 +50,10 @@ from tts_connector.product_push.worker import PushServices
 from tts_connector.secrets import get_secret_json
 from tts_connector.settings import get_settings
 from tts_connector.shop_settings import DynamoDBShopSettingsStore
+from tts_connector.stock_sync import topics as stock_sync_topics
+from tts_connector.stock_sync.magento_reads import MagentoCatalogReader
+from tts_connector.stock_sync.services import SyncServices
+from tts_connector.stock_sync.store import DynamoDBSyncStore
 from tts_connector.tiktok.api import TikTokShopApi
 from tts_connector.tiktok.auth import TikTokAuthClient
 from tts_connector.tiktok.client import ShopRef, TikTokShopClient
@@ -71,6 +75,7 @@ def event_registry() -> EventRegistry:
     connect_topics.register(registry, store=connect_store, alerts=alerts)
     push_topics.register(registry, listings=listing_store, store=push_store, connect=connect_store, tiktok=tiktok_api)
     order_topics.register(registry, services=order_services, store=order_store, enqueue=lambda: event_intake().accept)
+    stock_sync_topics.register(registry, services=stock_sync())
     return registry
 
 
@@ -336,4 +341,31 @@ def order_services() -> OrderServices:
         shop=served_shop,
         alerts=alerts(),
         settle_seconds=get_settings().order_placement_settle_seconds,
+    )
+
+
+# ---------- Price and stock sync ----------
+@cache
+def sync_store() -> DynamoDBSyncStore:
+    return DynamoDBSyncStore(aws.dynamodb().Table(get_settings().require("price_stock_sync_table")))
+
+
+@cache
+def catalog_reader() -> MagentoCatalogReader:
+    return MagentoCatalogReader(magento_client())
+
+
+@cache
+def stock_sync() -> SyncServices:
+    return SyncServices(
+        connect=connect_store,
+        listings=listing_store,
+        shop_settings=shop_settings,
+        store=sync_store,
+        jobs=job_store,
+        reader=catalog_reader,
+        magento=magento_client,
+        tiktok=lambda: tiktok_api().products,
+        intake=event_intake,
+        window_seconds=get_settings().stock_sync_window_seconds,
     )

@@ -14,6 +14,7 @@ from tts_connector.connect.topics import SHOP_EVENTS_QUEUE
 from tts_connector.events.processing import parse_event_message
 from tts_connector.magento.deliveries import signed
 from tts_connector.order_import.topics import ORDER_EVENTS_QUEUE
+from tts_connector.stock_sync.work import CHANGES_QUEUE, PUSH_QUEUE
 from tts_connector.tiktok.webhook import parse_notification
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -69,8 +70,17 @@ def test_order_queue_sample_holds_an_order_event_grouped_by_order() -> None:
     assert message.event_type in wiring.event_registry().event_types(ORDER_EVENTS_QUEUE)
 
 
+def test_stock_sync_queue_samples_hold_events_their_consumers_handle() -> None:
+    for name, queue in (("stock_sync", CHANGES_QUEUE), ("stock_sync_push", PUSH_QUEUE)):
+        batch = SqsModel.model_validate(_event(name))
+
+        message = parse_event_message(batch.Records[0].body)
+        assert message.message_group_id == batch.Records[0].attributes.MessageGroupId
+        assert message.event_type in wiring.event_registry().event_types(queue)
+
+
 def test_schedule_samples_are_eventbridge_scheduled_events() -> None:
-    for name in ("outbox_sweeper", "token_refresh", "product_audit_check", "order_sync"):
+    for name in ("outbox_sweeper", "token_refresh", "product_audit_check", "order_sync", "stock_reconcile"):
         assert EventBridgeModel.model_validate(_event(name)).detail_type == "Scheduled Event"
 
 

@@ -34,8 +34,9 @@ class InMemoryListingStore:
     def sku_by_tiktok(self, shop_id: str, tiktok_sku_id: str) -> SkuLink | None:
         return next((s for s in self._links(shop_id) if s.tiktok_sku_id == tiktok_sku_id), None)
 
-    def iter_listings(self, shop_id: str) -> Iterator[Listing]:
-        yield from sorted((x for x in self.listings.values() if x.shop_id == shop_id), key=lambda x: x.magento_sku)
+    def iter_listings(self, shop_id: str, after: str | None = None) -> Iterator[Listing]:
+        listings = sorted((x for x in self.listings.values() if x.shop_id == shop_id), key=lambda x: x.magento_sku)
+        yield from (x for x in listings if after is None or x.magento_sku > after)
 
     def get_many(self, shop_id: str, magento_skus: list[str]) -> dict[str, Listing]:
         return {sku: self.listings[(shop_id, sku)] for sku in magento_skus if (shop_id, sku) in self.listings}

@@ -70,3 +70,5 @@ def test_listings_of_a_shop_are_listed_in_sku_order(store: Any) -> None:
         store.save(_tee([]).model_copy(update={"magento_sku": sku, "tiktok_product_id": f"p-{sku}"}))
 
     assert [listing.magento_sku for listing in store.iter_listings("shop-1")] == ["A", "B", "C"]
+    assert [listing.magento_sku for listing in store.iter_listings("shop-1", after="A")] == ["B", "C"]
+    assert [listing.magento_sku for listing in store.iter_listings("shop-1", after="C")] == []

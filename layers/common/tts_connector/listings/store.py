@@ -39,8 +39,8 @@ class ListingStore(Protocol):
 
     def sku_by_tiktok(self, shop_id: str, tiktok_sku_id: str) -> SkuLink | None: ...
 
-    def iter_listings(self, shop_id: str) -> Iterator[Listing]:
-        """Every listing of the shop, by Magento SKU, page by page."""
+    def iter_listings(self, shop_id: str, after: str | None = None) -> Iterator[Listing]:
+        """Every listing of the shop, by Magento SKU, page by page; with `after`, those after that SKU."""
         ...
 
     def get_many(self, shop_id: str, magento_skus: list[str]) -> dict[str, Listing]:
@@ -135,11 +135,14 @@ class DynamoDBListingStore:
         item = self._get(f"TTSKU#{shop_id}#{tiktok_sku_id}", "SKU")
         return _to_link(item) if item else None
 
-    def iter_listings(self, shop_id: str) -> Iterator[Listing]:
+    def iter_listings(self, shop_id: str, after: str | None = None) -> Iterator[Listing]:
         kwargs: dict[str, Any] = {
             "KeyConditionExpression": Key("pk").eq(f"LISTING#{shop_id}") & Key("sk").begins_with("PRODUCT#"),
             "ConsistentRead": True,
         }
+        if after is not None:
+            # A cursor (reconciliation resumes after the last listing it checked).
+            kwargs["ExclusiveStartKey"] = {"pk": f"LISTING#{shop_id}", "sk": f"PRODUCT#{after}"}
         while True:
             page = self._table.query(**kwargs)
             for item in page.get("Items", []):

@@ -66,6 +66,9 @@ SOURCE_ITEMS_SEARCH = _get("/V1/inventory/source-items")
 # Saving source items sets absolute quantities, so a repeat lands on the same state.
 SOURCE_ITEMS_SAVE = Endpoint("POST", "/V1/inventory/source-items", retry_safe=True)
 SALABLE_QTY = _get("/V1/inventory/get-product-salable-quantity/{sku}/{stockId}")
+# Salable quantities of a page of products for a sales channel (InventoryExportStockApi); total_count is the
+# page's size, not the result's.
+SALABLE_QTY_EXPORT = _get("/V1/inventory/export-stock-salable-qty/{salesChannelType}/{salesChannelCode}")
 
 # Guest-cart checkout
 GUEST_CART_CREATE = Endpoint("POST", "/V1/guest-carts", retry_safe=True)  # a repeat only leaves an empty cart

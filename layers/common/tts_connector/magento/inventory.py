@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tts_connector.magento import endpoints as ep
-from tts_connector.magento.models import SourceItem
+from tts_connector.magento.models import SalableQuantity, SourceItem
 from tts_connector.magento.search_criteria import Filter, SearchCriteria, SearchResult
 
 if TYPE_CHECKING:
@@ -40,6 +40,22 @@ class InventoryApi:
         for start in range(0, len(items), SAVE_BATCH_SIZE):
             batch = items[start : start + SAVE_BATCH_SIZE]
             self._client.call(ep.SOURCE_ITEMS_SAVE, body={"sourceItems": [i.to_magento() for i in batch]})
+
+    def export_salable_quantities(self, criteria: SearchCriteria, website_code: str) -> list[SalableQuantity]:
+        """Salable quantity (minus reservations) of one page of products, for the stock of a website.
+
+        MSI answers `total_count` = the size of this page (ExportStockSalableQtyBySalesChannel), so callers
+        select what they need (e.g. `sku in` up to the page size) instead of paging on it.
+        """
+        answer = self._client.call(
+            ep.SALABLE_QTY_EXPORT,
+            {"salesChannelType": "website", "salesChannelCode": website_code},
+            query=criteria.to_query(),
+        )
+        return [
+            SalableQuantity(str(i["sku"]), float(i.get("qty") or 0), bool(i.get("is_salable")))
+            for i in SearchResult.from_response(answer).items
+        ]
 
     def salable_quantity(self, sku: str, stock_id: int = DEFAULT_STOCK_ID) -> float:
         """Quantity minus reservations (orders placed but not shipped) for a stock."""

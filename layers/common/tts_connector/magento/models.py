@@ -89,6 +89,15 @@ class SourceItem:
 
 
 @dataclass(frozen=True)
+class SalableQuantity:
+    """What MSI can sell of a SKU in a sales channel's stock: source quantities minus reservations."""
+
+    sku: str
+    quantity: float
+    is_salable: bool
+
+
+@dataclass(frozen=True)
 class Refund:
     """An offline credit memo: lines, shipping and adjustments, optionally returning items to stock."""
 
