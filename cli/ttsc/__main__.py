@@ -10,10 +10,10 @@ import argparse
 import json
 import sys
 
-from ttsc.commands import connect, events, orders
+from ttsc.commands import connect, events, orders, refunds
 from ttsc.transport import AdminApi, CliError
 
-COMMAND_MODULES = (connect, events, orders)
+COMMAND_MODULES = (connect, events, orders, refunds)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -33,6 +33,9 @@ from tts_connector.magento.deliveries.intake import MagentoEventSecrets, Magento
 from tts_connector.order_import import topics as order_topics
 from tts_connector.order_import.converge import OrderServices
 from tts_connector.order_import.store import DynamoDBOrderStore
+from tts_connector.refunds import topics as refund_topics
+from tts_connector.refunds.settle import RefundServices
+from tts_connector.refunds.store import DynamoDBRefundStore
 from tts_connector.secrets import get_secret_json
 from tts_connector.settings import get_settings
 from tts_connector.shop_settings import DynamoDBShopSettingsStore
@@ -49,6 +52,7 @@ def event_registry() -> EventRegistry:
     registry = EventRegistry()
     connect_topics.register(registry, store=connect_store, alerts=alerts)
     order_topics.register(registry, services=order_services, store=order_store, enqueue=lambda: event_intake().accept)
+    refund_topics.register(registry, services=refund_services, enqueue=lambda: event_intake().accept)
     return registry
 
 
@@ -205,4 +209,24 @@ def order_services() -> OrderServices:
         shop=served_shop,
         alerts=alerts(),
         settle_seconds=get_settings().order_placement_settle_seconds,
+    )
+
+
+# ---------- Refunds ----------
+@cache
+def refund_store() -> DynamoDBRefundStore:
+    return DynamoDBRefundStore(aws.dynamodb().Table(get_settings().require("orders_table")))
+
+
+@cache
+def refund_services() -> RefundServices:
+    return RefundServices(
+        store=refund_store(),
+        orders=order_store(),
+        tiktok=tiktok_api(),
+        magento=magento_client(),
+        shop_settings=shop_settings(),
+        shop=served_shop,
+        alerts=alerts(),
+        settle_seconds=get_settings().refund_settle_seconds,
     )

@@ -9,6 +9,7 @@ from tts_connector.admin import events_routes
 from tts_connector.api import install_error_handlers
 from tts_connector.connect import routes as connect_routes
 from tts_connector.order_import import routes as order_routes
+from tts_connector.refunds import routes as refund_routes
 
 OPENAPI_TITLE = "TikTok Shop connector admin API"
 
@@ -29,6 +30,7 @@ def build_admin_app() -> APIGatewayRestResolver:
     app.include_router(connect_routes.router)
     app.include_router(events_routes.router)
     app.include_router(order_routes.router)
+    app.include_router(refund_routes.router)
 
     @app.get("/admin/openapi.json", summary="This API's OpenAPI document")
     def openapi() -> dict[str, Any]:
