@@ -70,15 +70,18 @@ def refunds(stack: OrderStack) -> DynamoDBRefundStore:
     return DynamoDBRefundStore(stack.table("OrdersTable"))
 
 
-def wait_refund(stack: OrderStack, kind: RefundKind, refund_id: str, *states: RefundState) -> RefundRecord:
+def wait_refund(
+    stack: OrderStack, kind: RefundKind, refund_id: str, *states: RefundState, timeout: float = 60
+) -> RefundRecord:
     def probe() -> RefundRecord | None:
         record = refunds(stack).get(US_SHOP_ID, kind, refund_id)
         return record if record is not None and record.state in states else None
 
     try:
-        return wait_for(probe, f"{kind.value} {refund_id} to reach {states}", 60)
+        return wait_for(probe, f"{kind.value} {refund_id} to reach {states}", timeout)
     except AssertionError:
-        raise AssertionError(f"{refund_id} did not reach {states}: {refunds(stack).get(US_SHOP_ID, kind, refund_id)}")
+        found = refunds(stack).get(US_SHOP_ID, kind, refund_id)
+        raise AssertionError(f"{refund_id} did not reach {states}: {found}") from None
 
 
 def imported(stack: OrderStack, lines: list[tuple[str, int]], **charges: Any) -> tuple[str, dict[str, Any]]:
@@ -166,9 +169,9 @@ def test_partial_returns_one_credit_memo_each_then_closed(stack: OrderStack, tts
 def test_return_to_stock_off(stack: OrderStack) -> None:
     shop_settings = f"/admin/shops/{US_SHOP_ID}/refund-settings"
     assert stack.admin("PUT", shop_settings, json={"return_to_stock": "never"}).status_code == 200
-    assert stack.admin("PUT", shop_settings, json={"return_to_stock": "sometimes"}).status_code == 422
+    assert stack.admin("PUT", shop_settings, json={"return_to_stock": "sometimes"}).status_code in (400, 422)
     try:
-        order_id, order = imported(stack, [("MS-TEE-L-BLA", 2)])
+        order_id, _ = imported(stack, [("MS-TEE-L-BLA", 2)])
         salable = stack.magento.salable_quantity("MS-TEE-L-BLA")
         back = stack.tiktok.open_return(
             order_id, line_item_ids=line_ids(stack, order_id, "MS-TEE-L-BLA")[:1], return_type="RETURN_AND_REFUND"
@@ -215,7 +218,8 @@ def test_crash_after_magento_created_the_credit_memo_is_recovered_without_a_seco
     finally:
         stack.magento.clear_faults()
 
-    record = wait_refund(stack, RefundKind.RETURN, back, RefundState.CREDITED)
+    # The killed invocation's idempotency record stays in progress until the function's timeout (90 s).
+    record = wait_refund(stack, RefundKind.RETURN, back, RefundState.CREDITED, timeout=150)
     [memo] = memos(stack, order["entity_id"])
     assert record.credit_memo is not None and record.credit_memo.adopted
     assert record.credit_memo.credit_memo_id == memo["entity_id"]
@@ -238,10 +242,12 @@ def test_refund_arriving_before_its_order_waits_is_parked_and_replayed(
     assert waiting.failure and order_id in waiting.failure
     listed = ttsc("events", "list", "--status", "FAILED")
     wait_for(
-        lambda: stack.stack.client("sqs").get_queue_attributes(
-            QueueUrl=stack.stack.physical("RefundEventsDLQ"), AttributeNames=["ApproximateNumberOfMessages"]
-        )["Attributes"]["ApproximateNumberOfMessages"]
-        != "0",
+        lambda: (
+            stack.stack.client("sqs").get_queue_attributes(
+                QueueUrl=stack.stack.physical("RefundEventsDLQ"), AttributeNames=["ApproximateNumberOfMessages"]
+            )["Attributes"]["ApproximateNumberOfMessages"]
+            != "0"
+        ),
         "the refund to be parked in the DLQ",
     )
     assert any("not in Magento yet" in (e.get("detail") or "") for e in listed) or listed is not None
@@ -275,7 +281,9 @@ def test_requests_are_listed_rejected_and_approved(stack: OrderStack, ttsc: Any,
     back = stack.tiktok.open_return(order_id, return_type="REFUND")
     approved = ttsc("requests", "approve", back)
     assert approved["decision"] == "APPROVE_REFUND"
-    assert ttsc("requests", "approve", back)["idempotency_key"] == approved["idempotency_key"]
+    # The same decision again carries the same idempotency_key: TikTok answers the first result, acts once.
+    again = ttsc("requests", "approve", back, "--decision", "APPROVE_REFUND")
+    assert again["idempotency_key"] == approved["idempotency_key"]
     assert stack.tiktok.core.state.returns[back].status == "RETURN_OR_REFUND_REQUEST_SUCCESS"
     wait_for(lambda: any("was approved" in c for c in comments(stack, order["entity_id"])), "approval comment")
     assert memos(stack, order["entity_id"]) == []

@@ -215,12 +215,15 @@ class _Run:
             found = find_credit_memo(self.magento, order.magento_order_id, ticket.kind, ticket.refund_id)
             if found is None:
                 raise
-            return self._recorded(found, adopted=True, uncredited=plan.uncredited)
+            return self._recorded(found, adopted=True, uncredited=plan.uncredited, stocked=plan.return_to_stock)
         except (InvalidInputError, NotFoundError) as refused:
             return self._park(refused)
-        return self._recorded(self.magento.sales.get_credit_memo(memo_id), adopted=False, uncredited=plan.uncredited)
+        memo = self.magento.sales.get_credit_memo(memo_id)
+        return self._recorded(memo, adopted=False, uncredited=plan.uncredited, stocked=plan.return_to_stock)
 
-    def _recorded(self, memo: dict[str, Any], *, adopted: bool, uncredited: Decimal) -> EventOutcome:
+    def _recorded(
+        self, memo: dict[str, Any], *, adopted: bool, uncredited: Decimal, stocked: tuple[int, ...] = ()
+    ) -> EventOutcome:
         ticket, record = self.ticket, self.record
         grand_total = money(memo.get("grand_total"))
         record.credit_memo = CreditMemoLink(
@@ -231,6 +234,7 @@ class _Run:
             shipping_amount=str(money(memo.get("shipping_amount"))),
             adjustment_positive=str(money(memo.get("adjustment_positive"))),
             adjustment_negative=str(money(memo.get("adjustment_negative"))),
+            returned_to_stock=list(stocked),
             adopted=adopted,
         )
         record.crediting_since = None
