@@ -10,10 +10,10 @@ import argparse
 import json
 import sys
 
-from ttsc.commands import catalog, connect, events, orders, push, stock_sync
+from ttsc.commands import catalog, connect, events, orders, push, refunds, stock_sync
 from ttsc.transport import AdminApi, CliError
 
-COMMAND_MODULES = (connect, events, catalog, push, stock_sync, orders)
+COMMAND_MODULES = (connect, events, catalog, push, stock_sync, orders, refunds)
 
 
 def build_parser() -> argparse.ArgumentParser:

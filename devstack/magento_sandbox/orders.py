@@ -101,6 +101,8 @@ def place_order(state: SandboxState, cart: Cart, email: str, method: str) -> dic
         "total_invoiced": 0.0,
         "total_paid": 0.0,
         "total_refunded": 0.0,
+        "adjustment_positive": 0.0,
+        "adjustment_negative": 0.0,
         "total_qty_ordered": sum(i["qty_ordered"] for i in _lines(items)),
         "shipping_description": f"{CARRIERS[carrier][0]} - {CARRIERS[carrier][1]}",
         "created_at": now(),
@@ -201,9 +203,15 @@ def can_ship(order: dict[str, Any]) -> bool:
 
 
 def can_creditmemo(order: dict[str, Any]) -> bool:
+    """Order::canCreditmemo (magento2 app/code/Magento/Sales/Model/Order.php): nothing left to refund, or only
+    the adjustment fees (`adjustment_negative`) already kept back by earlier credit memos, means no more."""
     if order["state"] in ("canceled", "closed", "holded"):
         return False
-    return float(order["total_paid"]) - float(order["total_refunded"]) > _EPSILON
+    left = _money(float(order["total_paid"]) - float(order["total_refunded"]))
+    if abs(left) < _EPSILON:
+        return False
+    # "Case when Adjustment Fee (adjustment_negative) has been used for first creditmemo".
+    return abs(left - float(order.get("adjustment_negative") or 0.0)) >= _EPSILON
 
 
 def can_cancel(order: dict[str, Any]) -> bool:
@@ -424,6 +432,9 @@ def refund(state: SandboxState, order: dict[str, Any], body: dict[str, Any]) -> 
                 source_item["status"] = 1
     order["shipping_refunded"] = _money(order["shipping_refunded"] + shipping)
     order["total_refunded"] = _money(order["total_refunded"] + grand_total)
+    # The order sums its credit memos' adjustments (magento2 Sales/Model/Order/Creditmemo/RefundOperation).
+    order["adjustment_positive"] = _money(float(order.get("adjustment_positive") or 0.0) + adjustment_positive)
+    order["adjustment_negative"] = _money(float(order.get("adjustment_negative") or 0.0) + adjustment_negative)
     state.credit_memos[memo_id] = {
         "entity_id": memo_id,
         "order_id": order["entity_id"],

@@ -89,6 +89,10 @@ class Settings(BaseModel):
     order_events_queue_url: str | None = Field(default=None, alias="ORDER_EVENTS_QUEUE_URL")
     orders_table: str | None = Field(default=None, alias="ORDERS_TABLE")
     order_placement_settle_seconds: int = Field(default=120, ge=0, alias="ORDER_PLACEMENT_SETTLE_SECONDS")
+    # Refunds (issue 14): their FIFO queue, and how long a credit memo whose answer was lost is given to show up
+    # in Magento (found by its marker) before it is asked for again.
+    refund_events_queue_url: str | None = Field(default=None, alias="REFUND_EVENTS_QUEUE_URL")
+    refund_settle_seconds: int = Field(default=120, ge=0, alias="REFUND_SETTLE_SECONDS")
     # Set by the local stack, so hints name its TTS_* variables instead of template parameters.
     local_stack: bool = Field(default=False, alias="TTS_LOCAL_STACK")
 

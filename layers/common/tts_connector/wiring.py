@@ -47,6 +47,9 @@ from tts_connector.product_push import topics as push_topics
 from tts_connector.product_push.queue import SqsPushQueue
 from tts_connector.product_push.store import DynamoDBPushStore
 from tts_connector.product_push.worker import PushServices
+from tts_connector.refunds import topics as refund_topics
+from tts_connector.refunds.settle import RefundServices
+from tts_connector.refunds.store import DynamoDBRefundStore
 from tts_connector.secrets import get_secret_json
 from tts_connector.settings import get_settings
 from tts_connector.shop_settings import DynamoDBShopSettingsStore
@@ -76,6 +79,7 @@ def event_registry() -> EventRegistry:
     push_topics.register(registry, listings=listing_store, store=push_store, connect=connect_store, tiktok=tiktok_api)
     order_topics.register(registry, services=order_services, store=order_store, enqueue=lambda: event_intake().accept)
     stock_sync_topics.register(registry, services=stock_sync())
+    refund_topics.register(registry, services=refund_services, enqueue=lambda: event_intake().accept)
     return registry
 
 
@@ -368,4 +372,24 @@ def stock_sync() -> SyncServices:
         tiktok=lambda: tiktok_api().products,
         intake=event_intake,
         window_seconds=get_settings().stock_sync_window_seconds,
+    )
+
+
+# ---------- Refunds ----------
+@cache
+def refund_store() -> DynamoDBRefundStore:
+    return DynamoDBRefundStore(aws.dynamodb().Table(get_settings().require("orders_table")))
+
+
+@cache
+def refund_services() -> RefundServices:
+    return RefundServices(
+        store=refund_store(),
+        orders=order_store(),
+        tiktok=tiktok_api(),
+        magento=magento_client(),
+        shop_settings=shop_settings(),
+        shop=served_shop,
+        alerts=alerts(),
+        settle_seconds=get_settings().refund_settle_seconds,
     )

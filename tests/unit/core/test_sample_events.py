@@ -14,6 +14,7 @@ from tts_connector.connect.topics import SHOP_EVENTS_QUEUE
 from tts_connector.events.processing import parse_event_message
 from tts_connector.magento.deliveries import signed
 from tts_connector.order_import.topics import ORDER_EVENTS_QUEUE
+from tts_connector.refunds.topics import REFUND_EVENTS_QUEUE
 from tts_connector.stock_sync.work import CHANGES_QUEUE, PUSH_QUEUE
 from tts_connector.tiktok.webhook import parse_notification
 
@@ -79,8 +80,25 @@ def test_stock_sync_queue_samples_hold_events_their_consumers_handle() -> None:
         assert message.event_type in wiring.event_registry().event_types(queue)
 
 
+def test_refund_queue_sample_holds_a_return_event_in_its_orders_group() -> None:
+    batch = SqsModel.model_validate(_event("refund_events"))
+
+    message = parse_event_message(batch.Records[0].body)
+    assert message.message_group_id == batch.Records[0].attributes.MessageGroupId
+    # The order's own group: a refund is never processed ahead of its order's import.
+    assert message.message_group_id.endswith(":order:576486316948490001")
+    assert message.event_type in wiring.event_registry().event_types(REFUND_EVENTS_QUEUE)
+
+
 def test_schedule_samples_are_eventbridge_scheduled_events() -> None:
-    for name in ("outbox_sweeper", "token_refresh", "product_audit_check", "order_sync", "stock_reconcile"):
+    for name in (
+        "outbox_sweeper",
+        "token_refresh",
+        "product_audit_check",
+        "order_sync",
+        "stock_reconcile",
+        "refund_sync",
+    ):
         assert EventBridgeModel.model_validate(_event(name)).detail_type == "Scheduled Event"
 
 

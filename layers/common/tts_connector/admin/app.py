@@ -11,6 +11,7 @@ from tts_connector.catalog import routes as catalog_routes
 from tts_connector.connect import routes as connect_routes
 from tts_connector.order_import import routes as order_routes
 from tts_connector.product_push import routes as push_routes
+from tts_connector.refunds import routes as refund_routes
 from tts_connector.stock_sync import routes as stock_sync_routes
 
 OPENAPI_TITLE = "TikTok Shop connector admin API"
@@ -36,6 +37,7 @@ def build_admin_app() -> APIGatewayRestResolver:
     app.include_router(jobs_routes.router)
     app.include_router(order_routes.router)
     app.include_router(stock_sync_routes.router)
+    app.include_router(refund_routes.router)
 
     @app.get("/admin/openapi.json", summary="This API's OpenAPI document")
     def openapi() -> dict[str, Any]:
