@@ -16,6 +16,8 @@ from typing import Any
 
 import requests
 
+from local_stack.demo_orders import walk_orders
+from local_stack.demo_refunds import walk_refunds
 from local_stack.stack import LocalStack, StackConfig
 from ttsc.__main__ import main as ttsc_main
 
@@ -108,9 +110,8 @@ def _walk_the_guide(stack: LocalStack) -> None:
     _ttsc("status")
     _catalog_and_push(stack)
     _price_and_stock_sync(stack, shop["shop_id"])
-    from local_stack.demo_orders import walk_orders
-
-    walk_orders(stack, shop["shop_id"], step=_step, ttsc=_ttsc, ttsc_json=_ttsc_json)
+    platform_order = walk_orders(stack, shop["shop_id"], step=_step, ttsc=_ttsc, ttsc_json=_ttsc_json)
+    walk_refunds(stack, platform_order, step=_step, ttsc=_ttsc, ttsc_json=_ttsc_json)
     _console(stack)
 
 

@@ -46,7 +46,8 @@ def _wait_state(ttsc_json: TtscJson, order_id: str, states: set[str], timeout: f
         time.sleep(0.3)
 
 
-def walk_orders(stack: LocalStack, shop_id: str, *, step: Step, ttsc: Ttsc, ttsc_json: TtscJson) -> None:
+def walk_orders(stack: LocalStack, shop_id: str, *, step: Step, ttsc: Ttsc, ttsc_json: TtscJson) -> str:
+    """Both shipping types end to end; answers the platform order's id (the refund step returns it)."""
     tiktok, magento = stack.sandboxes["tiktok"], stack.sandboxes["magento"]
 
     step("TikTok products sell Magento SKUs")
@@ -100,3 +101,4 @@ def walk_orders(stack: LocalStack, shop_id: str, *, step: Step, ttsc: Ttsc, ttsc
         f"{order['tracking_number']} (pushed by the connector from Magento's shipment event)"
     )
     ttsc(f"orders show {seller}")
+    return str(platform)

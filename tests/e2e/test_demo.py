@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +43,9 @@ def test_demo_walks_the_guide_and_stops_cleanly(tmp_path: Path) -> None:
     assert "TikTok now shows 33.00: reconciliation healed it." in out
     assert "1 drifted, 1 healed" in out
     assert "Stock push" in out and "finished: 1/1 SKUs done (1 pushed, 0 failed)" in out
+    # Refunds: the platform order's return credited to the cent, the order Closed (issue 14).
+    assert re.search(r"refunded (\d+\.\d\d) USD; Magento credit memo #\S+: \1\n", out), out
+    assert "is now closed (fully refunded)" in out
     assert "the stack is stopped" in out
     assert "/console/ and log in" in out and "operator@example.com  password " in out
     assert "GET /console/ui/shops with the operator's ID token -> HTTP 200, 2 shops listed" in out
