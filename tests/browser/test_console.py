@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,6 +19,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from local_stack import LocalStack
+from local_stack.warm import warm_order_functions
 from tests.browser.conftest import (
     SCREENSHOTS,
     Watch,
@@ -28,10 +30,12 @@ from tests.browser.conftest import (
     wait_for,
 )
 from tests.helpers import tiktok_notification
+from tests.integration.tiktok.support import connect
+from tests.order_support import SOLD_OUT_SKU, US_SHOP_ID, US_WAREHOUSE, list_tiktok_product
 
 # One worker runs the whole module (`make test` uses `--dist loadgroup`): the tests share one local stack.
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-SCREENS = ("overview", "shops", "settings", "activity")
+SCREENS = ("overview", "shops", "orders", "refunds", "settings", "activity")
 BUCKETS = {"text/html": "html", "text/javascript": "js", "text/css": "css"}
 
 
@@ -126,7 +130,7 @@ def test_operator_connects_a_shop_and_chooses_its_warehouse(stack: LocalStack, p
     open_screen(page, stack, "overview")
     card = page.locator("section.shop-card", has_text="Sandbox US Shop")
     expect(card).to_contain_text("Connected")
-    expect(card).to_contain_text("Not available yet (comes with order import)")
+    expect(card.locator("a[href^='#/orders?state=failed']")).to_have_text("0")
     check_page(page, watch, "overview")
     open_screen(page, stack, "settings")
     check_page(page, watch, "settings")
@@ -137,7 +141,8 @@ def test_viewer_cannot_change_anything_and_the_server_refuses(stack: LocalStack,
     for screen in SCREENS:
         open_screen(page, stack, screen)
         assert page.locator("main [hx-post], main input[type=checkbox]").count() == 0
-        assert page.get_by_role("button", name=re.compile("Replay|Save|Authorize|Choose")).count() == 0
+        writes = re.compile("Replay|Save|Authorize|Choose|Retry|Approve|Reject")
+        assert page.get_by_role("button", name=writes).count() == 0
         check_page(page, watch)
 
     token = id_token(stack, "viewer")["id"]
@@ -146,6 +151,10 @@ def test_viewer_cannot_change_anything_and_the_server_refuses(stack: LocalStack,
         "settings/connector": {"allow_app_store_installs": "true"},
         "activity/replay": {"event_key": "tts:1"},
         "activity/replay-parked": {},
+        "orders/retry": {"order_id": "1"},
+        "refunds/retry": {"refund_id": "1"},
+        "refunds/requests/approve": {"shop_id": US_SHOP_ID, "request_id": "1"},
+        "refunds/requests/reject": {"shop_id": US_SHOP_ID, "request_id": "1", "reason": "r"},
     }
     for path, data in writes.items():
         refused = ui(stack, path, token, data)
@@ -201,6 +210,86 @@ def test_operator_replays_a_failed_event_once_its_cause_is_fixed(stack: LocalSta
     # A second replay of the same event changes nothing.
     again = ui(stack, "activity/replay", id_token(stack, "operator")["id"], {"event_key": event_key})
     assert again.status_code == 200 and "is PROCESSED: nothing to replay" in again.text
+
+
+def admin_get(stack: LocalStack, path: str) -> Any:
+    response = requests.get(f"{stack.url}{path}", headers=stack.admin_headers, timeout=60)
+    return response.json() if response.status_code == 200 else None
+
+
+def test_failed_order_is_fixed_retried_imported_and_refunded_to_the_cent(stack: LocalStack, page: Page) -> None:
+    """Scenario B (a failed order -> reason -> fix in Magento -> Retry -> Magento order), then C (a completed
+    refund: the credit memo's amount equals TikTok's) on the same order."""
+    if not admin_get(stack, "/admin/shops"):
+        connect_shop(stack)
+    served = requests.put(
+        f"{stack.url}/admin/shops/{US_SHOP_ID}",
+        json={"selected": True, "warehouse_id": US_WAREHOUSE},
+        headers=stack.admin_headers,
+        timeout=60,
+    )
+    assert served.status_code == 200, served.text
+    warm_order_functions(stack)
+    tiktok, magento = stack.sandboxes["tiktok"], stack.sandboxes["magento"]
+    tts = connect(tiktok)
+    product = list_tiktok_product(tts.api, tts.us, {SOLD_OUT_SKU: "9.00"}, title="Mug")
+    order_id = str(tiktok.place_order(US_SHOP_ID, [(product.sku_ids[SOLD_OUT_SKU], 1)])["id"])
+    tiktok.pay_order(order_id)
+
+    def state(*wanted: str) -> Any:
+        found = admin_get(stack, f"/admin/orders/{order_id}")
+        return found if found and found["record"]["state"] in wanted else None
+
+    # Reconciliation finds the paid order whether or not its webhook arrived first (processing is idempotent).
+    synced = requests.post(
+        f"{stack.url}/admin/orders/sync", json={"shop_id": US_SHOP_ID}, headers=stack.admin_headers, timeout=60
+    )
+    assert synced.status_code == 200, synced.text
+    try:
+        wait_for(lambda: state("failed"), what="the order parked as failed (no stock in Magento)")
+    except AssertionError:
+        denied = [line for line in stack.iam_log.read_text().splitlines() if "DENY" in line]
+        raise AssertionError(
+            f"order: {admin_get(stack, f'/admin/orders/{order_id}')}; IAM denials: {denied[-5:]}"
+        ) from None
+
+    watch = sign_in_directly(page, stack, "operator")
+    page.goto(f"{stack.console_url}#/orders?state=failed")
+    row = page.locator(f"#order-{order_id}")
+    expect(row).to_contain_text("Failed")
+    expect(row).to_contain_text("Creating the Magento order")
+    expect(row).to_contain_text(re.compile(f"Add stock.*{SOLD_OUT_SKU}.*then press Retry"))
+    check_page(page, watch, "orders")
+
+    magento.set_source_quantity(SOLD_OUT_SKU, 5)  # the merchant's fix, in Magento
+    row.get_by_role("button", name=f"Retry order {order_id}").click()
+    expect(page.locator(".notice")).to_contain_text(f"Order {order_id} is queued again")
+    imported = wait_for(lambda: state("imported"), what="the retried order imported")
+    increment = imported["record"]["magento_increment_id"]
+
+    page.goto(f"{stack.console_url}#/orders?shop={US_SHOP_ID}")
+    row = page.locator(f"#order-{order_id}")
+    expect(row).to_contain_text(f"#{increment}")
+    expect(row).to_contain_text("Imported")
+    expect(row.get_by_role("button", name=re.compile("Retry"))).to_have_count(0)
+    check_page(page, watch)
+
+    return_id = tiktok.open_return(order_id, return_type="REFUND")
+    tiktok.complete_return(return_id)
+
+    def credited() -> Any:
+        found = admin_get(stack, f"/admin/refunds/{return_id}")
+        return found if found and found["state"] == "credited" else None
+
+    record = wait_for(credited, what="the refund credited in Magento")
+    tiktok_total = Decimal(record["refund_total"])
+    assert Decimal(record["credit_memo"]["grand_total"]) == tiktok_total
+    page.goto(f"{stack.console_url}#/refunds")
+    refund_row = page.locator(f"#refund-{return_id}")
+    expect(refund_row).to_contain_text("Credited")
+    expect(refund_row).to_contain_text("Equals TikTok's")
+    expect(refund_row).to_contain_text(f"{tiktok_total:.2f} USD")
+    check_page(page, watch, "refunds")
 
 
 def test_page_weights_of_every_screen(stack: LocalStack, browser: Browser) -> None:

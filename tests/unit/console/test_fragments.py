@@ -82,6 +82,13 @@ def store_with_shops() -> InMemoryConnectStore:
     return store
 
 
+@pytest.fixture(autouse=True)
+def _slots_without_stores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The capabilities' slots read their stores (tested with their screens): here they stay unfilled."""
+    unfilled = [ShopSlot(s.key, s.title, s.comes_with) for s in overview.SHOP_SLOTS]
+    monkeypatch.setattr(overview, "SHOP_SLOTS", unfilled)
+
+
 def overview_html(user: ConsoleUser, events: list[StoredEvent | UnreadableEvent]) -> str:
     model = overview.build_overview(
         user,
@@ -292,7 +299,7 @@ def test_nav_lists_the_screens_and_who_is_signed_in() -> None:
     response = build_console_app().resolve(ui_event("GET", "/console/ui/nav", claims("viewer,other")), _Context())
 
     assert response["statusCode"] == 200
-    for slug in ("overview", "shops", "settings", "activity"):
+    for slug in ("overview", "shops", "orders", "refunds", "settings", "activity"):
         assert f'href="#/{slug}"' in response["body"]
     assert "m@example.com" in response["body"] and ">viewer<" in response["body"]
     assert header(response, "Cache-Control") == "no-store"

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from tts_connector import wiring
 from tts_connector.console.auth import ConsoleUser, require_operator
 from tts_connector.console.badges import SEVERITY_STATUSES, Badge, Severity, event_badge, event_severity
-from tts_connector.console.responses import current_user, form, fragment, query
+from tts_connector.console.responses import current_user, form, fragment, parsed, query
 from tts_connector.errors import InvalidInputError, NotFoundError
 from tts_connector.events.activity import EventActivity
 from tts_connector.events.models import EventStatus, StoredEvent
@@ -118,11 +118,7 @@ def row_of(event: StoredEvent | UnreadableEvent, user: ConsoleUser, now: int, st
 
 
 def parse_filters(params: dict[str, str]) -> ActivityFilters:
-    try:
-        return ActivityFilters.model_validate({k: v for k, v in params.items() if v != ""})
-    except ValidationError as exc:
-        problem = exc.errors(include_url=False)[0]
-        raise InvalidInputError(f"Filter {'.'.join(str(p) for p in problem['loc'])}: {problem['msg']}") from exc
+    return parsed(ActivityFilters, params, "Filter ")
 
 
 def list_activity(

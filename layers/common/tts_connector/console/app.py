@@ -3,13 +3,20 @@
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError as RouteNotFound
 
-from tts_connector.console import activity, overview, settings_screen, shops
+from tts_connector.console import activity, orders, overview, refunds, settings_screen, shops
 from tts_connector.console.responses import current_user, fragment
 from tts_connector.console.screens import SCREENS
 from tts_connector.errors import ConnectorError
 from tts_connector.observability import logger
 
-SCREEN_ROUTERS = (overview.router, shops.router, settings_screen.router, activity.router)
+SCREEN_ROUTERS = (
+    overview.router,
+    shops.router,
+    orders.router,
+    refunds.router,
+    settings_screen.router,
+    activity.router,
+)
 
 
 def build_console_app() -> APIGatewayRestResolver:

@@ -10,6 +10,8 @@ from enum import StrEnum
 
 from tts_connector.connect.records import ShopStatus
 from tts_connector.events.models import EventStatus
+from tts_connector.order_import.records import OrderState
+from tts_connector.refunds.records import RefundState
 
 
 class Tone(StrEnum):
@@ -93,3 +95,40 @@ def expiry_badge(expires_at: int | None, now: int, warn_ahead_seconds: int) -> B
     if expires_at - now <= warn_ahead_seconds:
         return Badge("Ends soon", Tone.WARNING, "Authorize the shop again before it ends to keep syncing.")
     return Badge("Valid", Tone.OK)
+
+
+ORDER_BADGES: dict[OrderState, Badge] = {
+    OrderState.SEEN: Badge("Not in Magento yet", Tone.INFO),
+    OrderState.PENDING: Badge("Pending in Magento", Tone.INFO),
+    OrderState.IMPORTED: Badge("Imported", Tone.OK),
+    OrderState.PARTIALLY_SHIPPED: Badge("Partially shipped", Tone.OK),
+    OrderState.SHIPPED: Badge("Shipped", Tone.OK),
+    OrderState.CANCELLED: Badge("Cancelled", Tone.INFO),
+    OrderState.AWAITING_REFUND: Badge("Awaiting refund", Tone.WARNING),
+    OrderState.FAILED: Badge("Failed", Tone.ERROR),
+}
+
+
+def order_badge(state: OrderState) -> Badge:
+    return ORDER_BADGES[state]
+
+
+REFUND_BADGES: dict[RefundState, Badge] = {
+    RefundState.OPEN: Badge("Open", Tone.INFO),
+    RefundState.CLOSED: Badge("Closed", Tone.INFO),
+    RefundState.WAITING_FOR_ORDER: Badge(
+        "Waiting for the order",
+        Tone.WARNING,
+        "TikTok refunded it but the Magento order is not there yet: it is credited once the order is imported.",
+    ),
+    RefundState.CREDITING: Badge("Crediting", Tone.INFO),
+    RefundState.CREDITED: Badge("Credited", Tone.OK),
+    RefundState.NOT_CREDITED: Badge(
+        "Nothing to credit", Tone.INFO, "Refunded in TikTok; Magento had nothing invoiced to credit."
+    ),
+    RefundState.FAILED: Badge("Failed", Tone.ERROR),
+}
+
+
+def refund_badge(state: RefundState) -> Badge:
+    return REFUND_BADGES[state]

@@ -1,7 +1,8 @@
 """Overview: per shop, the connection's expiries, the last webhook, failures; the pipeline's parked events.
 
-Capabilities fill their slot in `SHOP_SLOTS` (a function of the shop id returning a `SlotValue`); until then
-the slot reads "not available yet" with the capability it comes with, never a made-up number.
+Capabilities fill their slot in `SHOP_SLOTS` (a function of the shop id returning a `SlotValue`, defined in
+the capability's screen module); until then the slot reads "not available yet" with the capability it comes
+with, never a made-up number.
 """
 
 # No `from __future__ import annotations`: Powertools reads route annotations at runtime.
@@ -17,7 +18,9 @@ from tts_connector.connect import admin
 from tts_connector.connect.store import ConnectStore
 from tts_connector.console.auth import ConsoleUser
 from tts_connector.console.badges import Badge, expiry_badge, shop_badge
+from tts_connector.console.orders import failed_orders_slot
 from tts_connector.console.responses import current_user, fragment
+from tts_connector.console.slots import ShopSlot, SlotValue
 from tts_connector.events.activity import EventActivity
 from tts_connector.events.models import EventStatus, StoredEvent
 from tts_connector.events.store import RETENTION_SECONDS
@@ -26,24 +29,14 @@ from tts_connector.settings import get_settings
 router = APIGatewayRouter()  # type: ignore[no-untyped-call]
 
 
-@dataclass(frozen=True)
-class SlotValue:
-    value: str
-    detail: str = ""
-    link: str = ""
-
-
-@dataclass(frozen=True)
-class ShopSlot:
-    key: str
-    title: str
-    comes_with: str
-    provider: Callable[[str], SlotValue] | None = None
-
-
 # Filled by the capabilities as they land (orders, product push, jobs).
 SHOP_SLOTS: list[ShopSlot] = [
-    ShopSlot("failed_orders_24h", "Failed orders (24 h)", "order import"),
+    ShopSlot(
+        "failed_orders_24h",
+        "Failed orders (24 h)",
+        "order import",
+        lambda shop_id: failed_orders_slot(wiring.order_store(), shop_id, int(time.time())),
+    ),
     ShopSlot("listings_by_status", "Listings by status", "product push"),
     ShopSlot("running_jobs", "Running jobs", "product push"),
 ]

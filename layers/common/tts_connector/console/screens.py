@@ -19,6 +19,8 @@ class Screen:
 SCREENS: tuple[Screen, ...] = (
     Screen("overview", "Overview", "Every shop's health at a glance"),
     Screen("shops", "Shops", "Authorize shops, choose which to serve and their warehouse"),
+    Screen("orders", "Orders", "TikTok orders beside their Magento orders; failures and retry"),
+    Screen("refunds", "Returns & refunds", "Returns, cancellations, credit memos; buyer requests to answer"),
     Screen("settings", "Settings", "How the connector behaves"),
     Screen("activity", "Activity", "Every event received, what became of it, and replay"),
 )
