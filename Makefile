@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 # Two workers: CI has 2 cores, and each local stack is its own process tree (moto state is per process).
 PYTEST_WORKERS ?= 2
 
-.PHONY: dev demo up openapi format lint typecheck validate build unit integration e2e browser pytest test bench clean
+.PHONY: dev demo up openapi format lint typecheck validate scan build unit integration e2e browser pytest test bench clean
 
 $(VENV)/.installed: pyproject.toml layers/common/requirements.txt scripts/bootstrap.sh
 	scripts/bootstrap.sh
@@ -35,6 +35,11 @@ typecheck: dev
 validate: dev
 	sam validate --lint
 
+# The policy scan a merchant's security review runs (checkov; .checkov.yaml, README "Security review").
+# Green only while every finding is fixed or suppressed with its reason; any new finding fails CI.
+scan: dev
+	$(VENV)/tools/checkov/bin/checkov --config-file .checkov.yaml
+
 build: dev
 	sam build --parallel
 
@@ -54,8 +59,9 @@ browser: dev
 pytest: dev
 	pytest tests -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
-# What CI runs (.ci/run): lint, types, the template, the build, then every test (the packaging test uses the build).
-test: lint typecheck validate build pytest
+# What CI runs (.ci/run): lint, types, the template and its policy scan, the build, then every test (the packaging
+# test uses the build).
+test: lint typecheck validate scan build pytest
 
 openapi: dev
 	python scripts/write_admin_openapi.py

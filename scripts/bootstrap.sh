@@ -27,3 +27,9 @@ if [ ! -x "$VENV/bin/python3.13" ]; then
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+
+# checkov in a venv of its own (pyproject.toml [dependency-groups] scan says why); `make scan` runs it.
+TOOLS="$VENV/tools/checkov"
+[ -x "$TOOLS/bin/python" ] || "$VENV/bin/python" -m venv "$TOOLS"
+"$TOOLS/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+"$TOOLS/bin/python" -m pip install --quiet --disable-pip-version-check --group scan

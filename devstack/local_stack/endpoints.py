@@ -36,6 +36,10 @@ PARAMETER_VARIABLES: dict[str, str] = {
     "AlertEmail": "TTS_ALERT_EMAIL",
     "LogLevel": "TTS_LOG_LEVEL",
     "ConsoleMfa": "TTS_CONSOLE_MFA",
+    "ProductPushMaxConcurrency": "TTS_PRODUCT_PUSH_MAX_CONCURRENCY",
+    "ProductWriteBackMaxConcurrency": "TTS_PRODUCT_WRITE_BACK_MAX_CONCURRENCY",
+    "ApiAccessLogRetentionDays": "TTS_API_ACCESS_LOG_RETENTION_DAYS",
+    "CreateApiGatewayLoggingRole": "TTS_CREATE_API_GATEWAY_LOGGING_ROLE",
 }
 # Parameters whose local value comes from the endpoints (URLs) or becomes a local secret's content.
 _FROM_ENDPOINTS = frozenset(

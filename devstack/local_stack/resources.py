@@ -101,15 +101,16 @@ def create_resources(
         queue_urls[logical_id] = url
         physical[logical_id] = {"Ref": url, "Arn": arn, "QueueName": name, "QueueUrl": url}
 
+    # Functions before alarms: an alarm on a function's Errors names it (FunctionName: !Ref TheFunction).
+    for logical_id in template.of_type("AWS::Serverless::Function"):
+        name = f"{stack_name}-{logical_id}"
+        physical[logical_id] = {"Ref": name, "Arn": f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{name}"}
+
     cloudwatch = boto_client("cloudwatch", endpoint_url)
     for logical_id, res in template.of_type("AWS::CloudWatch::Alarm").items():
         props = template.resolve(res["Properties"], physical)
         cloudwatch.put_metric_alarm(AlarmName=f"{stack_name}-{logical_id}", **_alarm_kwargs(props))
         physical[logical_id] = {"Ref": f"{stack_name}-{logical_id}"}
-
-    for logical_id in template.of_type("AWS::Serverless::Function"):
-        name = f"{stack_name}-{logical_id}"
-        physical[logical_id] = {"Ref": name, "Arn": f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{name}"}
     for logical_id in template.of_type("AWS::Serverless::Api"):
         physical[logical_id] = {"Ref": "local", "RootResourceId": "local"}
     for logical_id in template.of_type("AWS::Serverless::LayerVersion"):

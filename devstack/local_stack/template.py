@@ -173,7 +173,10 @@ class SamTemplate:
                     queue=logical,
                     batch_size=int(event.get("BatchSize", 10)),
                     report_batch_item_failures="ReportBatchItemFailures" in event.get("FunctionResponseTypes", []),
-                    max_concurrency=int((event.get("ScalingConfig") or {}).get("MaximumConcurrency", 1)),
+                    # Usually a parameter (!Ref ...MaxConcurrency): resolved with the stack's parameter values.
+                    max_concurrency=int(
+                        self.resolve((event.get("ScalingConfig") or {}).get("MaximumConcurrency", 1), {})
+                    ),
                 )
             )
         return sources

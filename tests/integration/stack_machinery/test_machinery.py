@@ -123,6 +123,40 @@ def test_fifo_queue_keeps_order_within_each_message_group(recorder: tuple[LocalS
         assert groups == {group}
 
 
+def test_an_event_sources_maximum_concurrency_bounds_the_batches_running_at_once(
+    recorder: tuple[LocalStack, Path],
+) -> None:
+    # Given a consumer whose event source has ScalingConfig.MaximumConcurrency: !Ref LimitedConcurrency (2),
+    # batch size 1, and five messages whose invocations stay running until released
+    stack, record_file = recorder
+    sqs = stack.client("sqs")
+    for _ in range(5):
+        sqs.send_message(QueueUrl=stack.physical("LimitedQueue"), MessageBody="hold")
+    running = Path(str(record_file) + ".running")
+
+    # When two invocations are running, they are released
+    _wait_for(lambda: running.exists() and len(list(running.iterdir())) == 2)
+    Path(str(record_file) + ".release").touch()
+
+    # Then every message was processed, never more than two at once
+    _wait_for(lambda: len([r for r in _records(record_file) if r.get("body") == "hold"]) == 5)
+    held = [r for r in _records(record_file) if r.get("body") == "hold"]
+    assert len({r["messageId"] for r in held}) == 5
+    assert max(r["running"] for r in held) == 2
+
+
+def test_queue_encryption_is_visible_on_the_local_queue(recorder: tuple[LocalStack, Path]) -> None:
+    stack, _ = recorder
+    sqs = stack.client("sqs")
+
+    attributes = sqs.get_queue_attributes(QueueUrl=stack.physical("WorkQueue"), AttributeNames=["All"])["Attributes"]
+    switched_off = sqs.get_queue_attributes(QueueUrl=stack.physical("WorkDLQ"), AttributeNames=["All"])["Attributes"]
+
+    # The template's value reaches the queue (WorkDLQ turns off what SQS would turn on by default).
+    assert attributes["SqsManagedSseEnabled"] == "true"
+    assert switched_off["SqsManagedSseEnabled"] == "false"
+
+
 def test_schedule_fires_on_demand_with_an_eventbridge_event(recorder: tuple[LocalStack, Path]) -> None:
     stack, record_file = recorder
 
