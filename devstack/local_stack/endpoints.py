@@ -38,6 +38,10 @@ PARAMETER_VARIABLES: dict[str, str] = {
     "ConsoleMfa": "TTS_CONSOLE_MFA",
     "ProductPushMaxConcurrency": "TTS_PRODUCT_PUSH_MAX_CONCURRENCY",
     "ProductWriteBackMaxConcurrency": "TTS_PRODUCT_WRITE_BACK_MAX_CONCURRENCY",
+    "StockSyncMaxConcurrency": "TTS_STOCK_SYNC_MAX_CONCURRENCY",
+    "StockSyncPushMaxConcurrency": "TTS_STOCK_SYNC_PUSH_MAX_CONCURRENCY",
+    "OrderEventsMaxConcurrency": "TTS_ORDER_EVENTS_MAX_CONCURRENCY",
+    "RefundEventsMaxConcurrency": "TTS_REFUND_EVENTS_MAX_CONCURRENCY",
     "ApiAccessLogRetentionDays": "TTS_API_ACCESS_LOG_RETENTION_DAYS",
     "CreateApiGatewayLoggingRole": "TTS_CREATE_API_GATEWAY_LOGGING_ROLE",
 }

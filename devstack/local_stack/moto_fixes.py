@@ -1,4 +1,4 @@
-"""Two fixes to moto's DynamoDB for a stack that many concurrent functions use (moto 5.2.5).
+"""Fixes to moto (5.2.5) for a stack that many concurrent functions use.
 
 1. moto's server answers requests on several threads but its DynamoDB backend is not thread-safe; every
    DynamoDB request is therefore handled under one lock, as if DynamoDB served each atomically.
@@ -9,12 +9,18 @@
    (`RuntimeError: dictionary changed size during iteration`) and the rollback throws away writes made
    meanwhile. The replacement keeps moto's checks and error reporting but backs up only the items the
    transaction touches and restores only those.
+3. moto's SQS backend is not thread-safe either: two pollers receiving from one queue at once can both hand
+   out a message of the same FIFO group (each checks a copy of the pending groups), or both move one message
+   to the DLQ (`ValueError: list.remove(x): x not in list`). Every SQS backend call that reads or changes
+   messages runs under one lock; a long poll is a series of non-waiting receives, so it never holds the
+   lock while it waits.
 """
 
 from __future__ import annotations
 
 import copy
 import threading
+import time
 from typing import Any
 
 from moto.dynamodb.comparisons import get_filter_expression
@@ -28,8 +34,19 @@ from moto.dynamodb.exceptions import (
 )
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.responses import DynamoHandler
+from moto.sqs.models import SQSBackend
 
 _LOCK = threading.RLock()
+_SQS_LOCK = threading.RLock()
+_SQS_METHODS = (
+    "send_message",
+    "send_message_batch",
+    "delete_message",
+    "delete_message_batch",
+    "change_message_visibility",
+    "change_message_visibility_batch",
+    "purge_queue",
+)
 
 
 def install() -> None:
@@ -45,6 +62,42 @@ def install() -> None:
     serialised._tts_serialised = True  # type: ignore[attr-defined]
     DynamoHandler.call_action = serialised  # type: ignore[method-assign]
     DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
+    for name in _SQS_METHODS:
+        setattr(SQSBackend, name, _sqs_serialised(getattr(SQSBackend, name)))
+    SQSBackend.receive_message = _receive_message(SQSBackend.receive_message)  # type: ignore[method-assign]
+
+
+def _sqs_serialised(method: Any) -> Any:
+    def serialised(self: SQSBackend, *args: Any, **kwargs: Any) -> Any:
+        with _SQS_LOCK:
+            return method(self, *args, **kwargs)
+
+    return serialised
+
+
+def _receive_message(original: Any) -> Any:
+    def receive_message(
+        self: SQSBackend,
+        queue_name: str,
+        count: int,
+        wait_seconds_timeout: int,
+        visibility_timeout: int,
+        message_attribute_names: list[str] | None = None,
+    ) -> Any:
+        deadline = time.monotonic() + wait_seconds_timeout
+        while True:
+            with _SQS_LOCK:
+                result = original(self, queue_name, count, 0, visibility_timeout, message_attribute_names)
+            if result or time.monotonic() >= deadline:
+                return result
+            # Wake up when a message arrives (moto's own wait), at most every 0.2 s for delays and timeouts;
+            # visible messages of FIFO groups in flight end that wait at once, so pause instead of spinning.
+            began = time.monotonic()
+            self.get_queue(queue_name).wait_for_messages(0.2)  # type: ignore[arg-type]
+            if time.monotonic() - began < 0.05:
+                time.sleep(0.1)
+
+    return receive_message
 
 
 def _key_of(backend: DynamoDBBackend, op_type: str, op: dict[str, Any]) -> dict[str, Any]:
