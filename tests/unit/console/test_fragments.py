@@ -299,7 +299,7 @@ def test_nav_lists_the_screens_and_who_is_signed_in() -> None:
     response = build_console_app().resolve(ui_event("GET", "/console/ui/nav", claims("viewer,other")), _Context())
 
     assert response["statusCode"] == 200
-    for slug in ("overview", "shops", "orders", "refunds", "settings", "activity"):
+    for slug in ("overview", "shops", "listings", "jobs", "orders", "refunds", "settings", "activity"):
         assert f'href="#/{slug}"' in response["body"]
     assert "m@example.com" in response["body"] and ">viewer<" in response["body"]
     assert header(response, "Cache-Control") == "no-store"

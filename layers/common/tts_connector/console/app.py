@@ -3,7 +3,7 @@
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError as RouteNotFound
 
-from tts_connector.console import activity, orders, overview, refunds, settings_screen, shops
+from tts_connector.console import activity, jobs, listings, orders, overview, refunds, settings_screen, shops
 from tts_connector.console.responses import current_user, fragment
 from tts_connector.console.screens import SCREENS
 from tts_connector.errors import ConnectorError
@@ -12,6 +12,8 @@ from tts_connector.observability import logger
 SCREEN_ROUTERS = (
     overview.router,
     shops.router,
+    listings.router,
+    jobs.router,
     orders.router,
     refunds.router,
     settings_screen.router,

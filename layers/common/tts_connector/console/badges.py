@@ -10,6 +10,8 @@ from enum import StrEnum
 
 from tts_connector.connect.records import ShopStatus
 from tts_connector.events.models import EventStatus
+from tts_connector.jobs.records import ItemFailure, JobStatus
+from tts_connector.listings.records import ListingStatus
 from tts_connector.order_import.records import OrderState
 from tts_connector.refunds.records import RefundState
 
@@ -132,3 +134,71 @@ REFUND_BADGES: dict[RefundState, Badge] = {
 
 def refund_badge(state: RefundState) -> Badge:
     return REFUND_BADGES[state]
+
+
+class ListingState(StrEnum):
+    """What the Listings screen filters on: the merchant's words for a product's place on TikTok."""
+
+    NOT_PUSHED = "not_pushed"  # in a push job, not sent to TikTok yet
+    IN_REVIEW = "in_review"
+    LIVE = "live"
+    FAILED = "failed"  # the connector's latest push of it failed (preflight, TikTok refused the request)
+    REJECTED = "rejected"  # TikTok's audit failed it
+    INACTIVE = "inactive"  # deactivated, frozen or deleted on TikTok
+
+
+LISTING_STATES: dict[ListingStatus, ListingState] = {
+    ListingStatus.PUSHING: ListingState.IN_REVIEW,
+    ListingStatus.DRAFT: ListingState.IN_REVIEW,
+    ListingStatus.PENDING: ListingState.IN_REVIEW,
+    ListingStatus.FAILED: ListingState.REJECTED,
+    ListingStatus.ACTIVATE: ListingState.LIVE,
+    ListingStatus.SELLER_DEACTIVATED: ListingState.INACTIVE,
+    ListingStatus.PLATFORM_DEACTIVATED: ListingState.INACTIVE,
+    ListingStatus.FREEZE: ListingState.INACTIVE,
+    ListingStatus.DELETED: ListingState.INACTIVE,
+}
+
+LISTING_BADGES: dict[ListingState, Badge] = {
+    ListingState.NOT_PUSHED: Badge("Not pushed", Tone.INFO),
+    ListingState.IN_REVIEW: Badge("In review", Tone.INFO),
+    ListingState.LIVE: Badge("Live", Tone.OK),
+    ListingState.FAILED: Badge("Failed", Tone.ERROR),
+    ListingState.REJECTED: Badge(
+        "Rejected",
+        Tone.ERROR,
+        "TikTok's review rejected the product for the reasons shown: change the product in Magento and push it again.",
+    ),
+    ListingState.INACTIVE: Badge("Inactive", Tone.WARNING, "Not for sale on TikTok (deactivated, frozen or deleted)."),
+}
+
+
+def listing_badge(state: ListingState) -> Badge:
+    return LISTING_BADGES[state]
+
+
+def push_failure_fix(sku: str, failure: ItemFailure) -> str:
+    """What to change for a failed push, naming the Magento attribute when the failure has one."""
+    hint = (failure.hint or "").split(" | ")[0] if failure.hint and "ttsc" not in failure.hint else ""
+    detail = f" ({hint.rstrip('.')})" if hint else ""
+    if failure.magento_attribute:
+        return (
+            f"Fix the Magento attribute \u201c{failure.magento_attribute}\u201d of product {sku}{detail}, "
+            "then press Retry."
+        )
+    if failure.retryable:
+        return "A temporary problem: press Retry."
+    return f"Fix the cause above{detail}, then press Retry."
+
+
+JOB_BADGES: dict[JobStatus, Badge] = {
+    JobStatus.PLANNING: Badge("Reading the selection", Tone.INFO),
+    JobStatus.RUNNING: Badge("Running", Tone.INFO),
+    JobStatus.COMPLETED: Badge("Completed", Tone.OK),
+}
+
+
+def job_badge(status: JobStatus, failed: int) -> Badge:
+    if status is JobStatus.COMPLETED and failed:
+        return Badge("Completed with failures", Tone.WARNING, "Fix what each failed product names, then Retry failed.")
+    return JOB_BADGES[status]

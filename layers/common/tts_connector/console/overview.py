@@ -18,6 +18,8 @@ from tts_connector.connect import admin
 from tts_connector.connect.store import ConnectStore
 from tts_connector.console.auth import ConsoleUser
 from tts_connector.console.badges import Badge, expiry_badge, shop_badge
+from tts_connector.console.jobs import running_jobs_slot
+from tts_connector.console.listings import listings_slot
 from tts_connector.console.orders import failed_orders_slot
 from tts_connector.console.responses import current_user, fragment
 from tts_connector.console.slots import ShopSlot, SlotValue
@@ -29,7 +31,7 @@ from tts_connector.settings import get_settings
 router = APIGatewayRouter()  # type: ignore[no-untyped-call]
 
 
-# Filled by the capabilities as they land (orders, product push, jobs).
+# Filled by the capabilities' screens.
 SHOP_SLOTS: list[ShopSlot] = [
     ShopSlot(
         "failed_orders_24h",
@@ -37,8 +39,15 @@ SHOP_SLOTS: list[ShopSlot] = [
         "order import",
         lambda shop_id: failed_orders_slot(wiring.order_store(), shop_id, int(time.time())),
     ),
-    ShopSlot("listings_by_status", "Listings by status", "product push"),
-    ShopSlot("running_jobs", "Running jobs", "product push"),
+    ShopSlot(
+        "listings_by_status",
+        "Listings by status",
+        "product push",
+        lambda shop_id: listings_slot(wiring.listing_store(), wiring.job_store(), shop_id),
+    ),
+    ShopSlot(
+        "running_jobs", "Running jobs", "product push", lambda shop_id: running_jobs_slot(wiring.job_store(), shop_id)
+    ),
 ]
 
 
