@@ -30,12 +30,13 @@ from tests.browser.conftest import (
     wait_for,
 )
 from tests.helpers import tiktok_notification
+from tests.integration.product_push import support as push_support
 from tests.integration.tiktok.support import connect
 from tests.order_support import SOLD_OUT_SKU, US_SHOP_ID, US_WAREHOUSE, list_tiktok_product
 
 # One worker runs the whole module (`make test` uses `--dist loadgroup`): the tests share one local stack.
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-SCREENS = ("overview", "shops", "orders", "refunds", "settings", "activity")
+SCREENS = ("overview", "shops", "listings", "jobs", "orders", "refunds", "settings", "activity")
 BUCKETS = {"text/html": "html", "text/javascript": "js", "text/css": "css"}
 
 
@@ -290,6 +291,72 @@ def test_failed_order_is_fixed_retried_imported_and_refunded_to_the_cent(stack: 
     expect(refund_row).to_contain_text("Equals TikTok's")
     expect(refund_row).to_contain_text(f"{tiktok_total:.2f} USD")
     check_page(page, watch, "refunds")
+
+
+def test_a_failed_push_is_fixed_in_magento_and_retried_from_the_issues_tab(stack: LocalStack, page: Page) -> None:
+    """Scenario A: a push job with one failing product -> Issues names the Magento attribute -> fix it in the
+    Magento sandbox -> Retry all with this error -> the job succeeds and the listing goes live."""
+    if not admin_get(stack, "/admin/shops"):
+        connect_shop(stack)
+    push_support.ok(push_support.admin(stack, "POST", "/admin/setup/magento"))
+    push_support.ok(
+        push_support.admin(
+            stack, "PUT", f"/admin/shops/{US_SHOP_ID}", json={"selected": True, "warehouse_id": US_WAREHOUSE}
+        )
+    )
+    push_support.standard_mappings(stack)
+    magento = stack.sandboxes["magento"]
+    sku = magento.generate_catalog(
+        products=1, sku_prefix="CONSOLE", configurable_share=0, category_ids=(push_support.TEES,)
+    )["skus"][0]
+    magento.set_price(sku, 0.0)  # preflight refuses a price that is not above 0, naming `price`
+    job_id = push_support.push(stack, skus=[sku])["job_id"]
+    first = push_support.finished_job(stack, job_id)
+    assert first["job"]["failed"] == 1, first
+
+    watch = sign_in_directly(page, stack, "operator")
+    page.goto(f"{stack.console_url}#/listings?shop={US_SHOP_ID}&status=failed")
+    row = page.locator(f"#listing-{sku}")
+    expect(row).to_contain_text("Failed")
+    expect(row).to_contain_text("preflight_failed")
+    expect(row).to_contain_text(f"Fix the Magento attribute \u201cprice\u201d of product {sku}")
+    check_page(page, watch, "listings")
+
+    page.get_by_role("link", name="Issues").click()
+    issue = page.locator("#issue-preflight_failed")
+    expect(issue.locator("code.attribute")).to_have_text("price")
+    expect(issue).to_contain_text("100%")
+    check_page(page, watch)
+
+    magento.set_price(sku, 19.99)  # the merchant's fix, in Magento
+    issue.get_by_role("button", name=re.compile("Retry all 1 products failing with preflight_failed")).click()
+    expect(page.locator(".notice")).to_contain_text("1 product(s) failing with preflight_failed are queued again")
+    # A second click requeues nothing new (the server decides, whatever the page sends).
+    again = ui(
+        stack,
+        "listings/issues/retry",
+        id_token(stack, "operator")["id"],
+        {"shop_id": US_SHOP_ID, "code": "preflight_failed"},
+    )
+    assert again.status_code == 200 and "nothing to retry" in again.text, again.text
+
+    retried = push_support.finished_job(stack, job_id)
+    assert (retried["job"]["succeeded"], retried["job"]["failed"]) == (1, 0), retried
+    wait_for(
+        lambda: (admin_get(stack, f"/admin/products?sku={sku}") or {}).get("listing", {}).get("status") == "ACTIVATE",
+        what="TikTok's audit approving the listing",
+    )
+    page.goto(f"{stack.console_url}#/jobs?job={job_id}")
+    progress = page.locator("#job-progress")
+    expect(progress).to_have_attribute("aria-live", "polite")
+    expect(progress).to_contain_text("1 succeeded, 0 failed")
+    expect(page.locator("#job-progress [hx-trigger]")).to_have_count(0)  # done: no more polling
+    expect(page.locator(f"#item-{sku}")).to_contain_text("succeeded")
+    check_page(page, watch, "jobs")
+
+    page.goto(f"{stack.console_url}#/listings?shop={US_SHOP_ID}")
+    expect(page.locator(f"#listing-{sku}")).to_contain_text("Live")
+    check_page(page, watch)
 
 
 def test_page_weights_of_every_screen(stack: LocalStack, browser: Browser) -> None:

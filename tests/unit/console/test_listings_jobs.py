@@ -10,7 +10,15 @@ from typing import Any
 import pytest
 
 from tests.aws_tables import template_tables
-from tests.unit.console.test_fragments import OPERATOR, VIEWER, WRITE_CONTROL, _Context, claims, ui_event
+from tests.unit.console.test_fragments import (
+    OPERATOR,
+    VIEWER,
+    WRITE_CONTROL,
+    _Context,
+    claims,
+    store_with_shops,
+    ui_event,
+)
 from tests.unit.listings.fakes import InMemoryListingStore
 from tts_connector import wiring
 from tts_connector.console import jobs as jobs_screen
@@ -295,7 +303,7 @@ def test_viewer_writes_are_refused(path: str) -> None:
     assert response["statusCode"] == 403 and "Viewers can look but not change anything" in response["body"]
 
 
-def test_the_job_routes_render_and_refuse_bad_ids(
+def test_the_routes_render_retry_once_and_refuse_bad_ids(
     monkeypatch: pytest.MonkeyPatch, job_store: DynamoDBJobStore, listing_store: InMemoryListingStore
 ) -> None:
     push_job(job_store, "push-1", {"BAG-1": BRAND, "BAG-2": "queued"})
@@ -309,8 +317,21 @@ def test_the_job_routes_render_and_refuse_bad_ids(
     assert page["statusCode"] == 200 and POLLER.search(page["body"])
     poll = app.resolve(ui_event("GET", "/console/ui/jobs/push-1/progress", claims("viewer")), _Context())
     assert poll["statusCode"] == 200 and "1 of 2" in poll["body"]
+    monkeypatch.setattr(wiring, "connect_store", store_with_shops)
+    issues = ui_event("GET", "/console/ui/listings", claims("operator"))
+    issues["queryStringParameters"] = {"tab": "issues", "shop": SHOP}  # `#/listings?tab=issues&shop=1001`
+    tab = app.resolve(issues, _Context())
+    assert tab["statusCode"] == 200 and 'id="issue-preflight_failed"' in tab["body"]
     retried = app.resolve(ui_event("POST", "/console/ui/jobs/push-1/retry", claims("operator")), _Context())
     assert retried["statusCode"] == 200 and "queued again" in retried["body"] and len(queue.plans) == 1
+    by_hash = ui_event("GET", "/console/ui/jobs", claims("viewer"))
+    by_hash["queryStringParameters"] = {"job": "push-1"}  # `#/jobs?job=push-1`
+    assert "Job <code>push-1</code>" in app.resolve(by_hash, _Context())["body"]
+    retried_all = app.resolve(
+        ui_event("POST", "/console/ui/listings/issues/retry", claims("operator"), "shop_id=1001&code=preflight_failed"),
+        _Context(),
+    )
+    assert "nothing to retry" in retried_all["body"] and len(queue.plans) == 1  # Retry failed requeued it already
     assert app.resolve(ui_event("GET", "/console/ui/jobs/nope", claims("viewer")), _Context())["statusCode"] == 404
     bad = app.resolve(ui_event("GET", "/console/ui/jobs/a%3Cb", claims("viewer")), _Context())
     assert bad["statusCode"] in (400, 404) and "<b" not in bad["body"]

@@ -48,6 +48,8 @@ class JobFilters(BaseModel):
 
     shop: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
     status: JobState | None = None
+    # `#/jobs?job=<id>` is a job's page (the console's hash routes are one word).
+    job: str | None = Field(default=None, pattern=JOB_ID)
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,8 @@ def _job_fragment(user: ConsoleUser, job: Job, notice: str = "") -> Response[str
 def jobs() -> Response[str]:
     event = router.current_event
     filters = parsed(JobFilters, query(event), "Filter ")
+    if filters.job is not None:
+        return _job_fragment(current_user(event), _job(filters.job))
     rows = list_jobs(wiring.job_store(), filters)
     shops = [s.shop_id for s in wiring.connect_store().list_shops()]
     return fragment(

@@ -12,6 +12,7 @@ click requeues nothing.
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
@@ -55,6 +56,8 @@ class ListingFilters(BaseModel):
     shop: str | None = Field(default=None, pattern=SHOP_ID)
     status: ListingState | None = None
     after: str | None = Field(default=None, pattern=SKU)
+    # `#/listings?tab=issues` is the Issues tab (the console's hash routes are one word).
+    tab: Literal["listings", "issues"] = "listings"
 
 
 class IssueRetryForm(BaseModel):
@@ -267,7 +270,10 @@ def _issues_fragment(user: ConsoleUser, shop: str | None, notice: str = "") -> R
 @router.get("/console/ui/listings")
 def listings() -> Response[str]:
     event = router.current_event
-    return _listings_fragment(current_user(event), parsed(ListingFilters, query(event), "Filter "))
+    filters = parsed(ListingFilters, query(event), "Filter ")
+    if filters.tab == "issues":
+        return _issues_fragment(current_user(event), filters.shop)
+    return _listings_fragment(current_user(event), filters)
 
 
 @router.get("/console/ui/listings/issues")
