@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -59,8 +60,22 @@ class _StaticManagedPolicies:
         return dict(LAMBDA_SERVICE_POLICIES)
 
 
+_TRANSLATED: dict[str, dict[str, Any]] = {}
+
+
 def translate(template: SamTemplate) -> dict[str, Any]:
-    """The CloudFormation template SAM produces from template.yaml (local CodeUris become placeholders)."""
+    """The CloudFormation template SAM produces from template.yaml (local CodeUris become placeholders).
+
+    Translated once per template and parameter values in a process (SAM's translator takes seconds for this
+    template, and a test session starts dozens of stacks); callers get a copy.
+    """
+    key = json.dumps([template.raw, template.parameters], sort_keys=True, default=str)
+    if key not in _TRANSLATED:
+        _TRANSLATED[key] = _translate(template)
+    return copy.deepcopy(_TRANSLATED[key])
+
+
+def _translate(template: SamTemplate) -> dict[str, Any]:
     # The translator warns about feature toggles it has no configuration for; that is not our concern.
     logging.getLogger("samtranslator").setLevel(logging.ERROR)
     validator = SamTemplateValidator(

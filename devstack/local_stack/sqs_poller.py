@@ -29,8 +29,11 @@ class SqsPoller:
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self) -> None:
+    def signal_stop(self) -> None:
         self._stop.set()
+
+    def stop(self) -> None:
+        self.signal_stop()
         self._thread.join(timeout=10)
 
     def _run(self) -> None:

@@ -185,6 +185,10 @@ class LocalStack:
         self.scheduler.start(run_on_rate=cfg.run_schedules)
 
     def stop(self) -> None:
+        # Every poller is told first, then each is awaited: each may be in a 1 s receive, and stopping them one
+        # after the other cost a second per poller.
+        for poller in self._pollers:
+            poller.signal_stop()
         for poller in self._pollers:
             poller.stop()
         self._pollers = []

@@ -8,6 +8,7 @@ descriptions of resources, routes, queues and schedules.
 from __future__ import annotations
 
 import copy
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,13 +66,16 @@ class SamTemplate:
         """`parameters` must all be declared by the template; `if_declared` are applied only where they are."""
         self.path = path.resolve()
         self.root = self.path.parent
-        raw = yaml_parse(self.path.read_text())
+        raw = _parsed(self.path.read_text())
         self.raw: dict[str, Any] = raw  # as written, for SAM's translator (iam_policies)
         declared = raw.get("Parameters", {})
         applicable = {k: v for k, v in (if_declared or {}).items() if k in declared}
         self.parameters = _parameter_values(raw, {**applicable, **parameters})
         # Runs SAM's Globals plugin: every function gets the Globals it would get when deployed.
         self.template: dict[str, Any] = SamTranslatorWrapper(copy.deepcopy(raw)).run_plugins()
+        # One copy for every resolver: SAM's IntrinsicResolver deep-copies the template it is given, which
+        # made each resolve() cost ~40 ms and a stack start seconds (it resolves every resource's properties).
+        self._resolver_template: dict[str, Any] = copy.deepcopy(self.template)
 
     @property
     def resources(self) -> dict[str, dict[str, Any]]:
@@ -96,7 +100,7 @@ class SamTemplate:
             ),
         }
         symbols = IntrinsicsSymbolTable(template=self.template, logical_id_translator=translator)
-        resolver = IntrinsicResolver(template=self.template, symbol_resolver=symbols)
+        resolver = _SharedTemplateResolver(self._resolver_template, symbols)
         return resolver.intrinsic_property_resolver(_inline_sub_variables(value, resolver), ignore_errors=False)
 
     def functions(self, physical: dict[str, Any]) -> dict[str, FunctionSpec]:
@@ -235,3 +239,29 @@ def _parameter_values(raw: dict[str, Any], overrides: dict[str, str]) -> dict[st
     if unknown:
         raise ValueError(f"Unknown template parameters: {', '.join(sorted(unknown))}")
     return values
+
+
+class _SharedTemplateResolver(IntrinsicResolver):  # type: ignore[misc]
+    """SAM's resolver over a template copy shared by every resolve() of one SamTemplate (read, never written)."""
+
+    def __init__(self, template: dict[str, Any], symbols: IntrinsicsSymbolTable):
+        self._shared = template
+        super().__init__(template=None, symbol_resolver=symbols)
+
+    def init_template(self, template: Any) -> None:
+        self._template = self._shared
+        self._resources = self._shared.get("Resources", {})
+        self._mapping = self._shared.get("Mappings", {})
+        self._parameters = self._shared.get("Parameters", {})
+        self._conditions = self._shared.get("Conditions", {})
+        self._outputs = self._shared.get("Outputs", {})
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_once(text: str) -> dict[str, Any]:
+    return dict(yaml_parse(text))
+
+
+def _parsed(text: str) -> dict[str, Any]:
+    """template.yaml parsed once per process (a test session starts dozens of stacks); callers get a copy."""
+    return copy.deepcopy(_parsed_once(text))
