@@ -49,18 +49,23 @@ unit: dev
 integration: dev
 	pytest tests/integration $(PYTEST_ARGS)
 
+# The slow suites CI leaves out (they take longer than CI's 15 minutes on 2 cores together with the rest): the
+# demo walked end to end, the whole browser suite and every benchmark's smoke version.
 e2e: dev
-	pytest tests/e2e tests/browser $(PYTEST_ARGS)
+	pytest tests/e2e tests/browser tests/integration/bench -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # The merchant console in Debian's Chromium (apt-get install chromium); screenshots go to docs/screenshots/.
 browser: dev
 	pytest tests/browser $(PYTEST_ARGS)
 
+# Every unit and integration test (each capability through the local stack), then a browser smoke: login through
+# the hosted-login stand-in and a viewer refused by the server. `make e2e` runs the rest.
 pytest: dev
-	pytest tests -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	pytest tests/unit tests/integration --ignore=tests/integration/bench -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	pytest tests/browser -k "hosted_login or viewer_cannot" $(PYTEST_ARGS)
 
-# What CI runs (.ci/run): lint, types, the template and its policy scan, the build, then every test (the packaging
-# test uses the build).
+# What CI runs (.ci/run): lint, types, the template and its policy scan, the build, then the tests above (the
+# packaging test uses the build).
 test: lint typecheck validate scan build pytest
 
 openapi: dev
