@@ -7,7 +7,7 @@ import time
 import pytest
 
 from magento_sandbox import Fault
-from tests.integration.stock_sync.conftest import ttsc, ttsc_json
+from tests.integration.price_stock_sync.conftest import ttsc, ttsc_json
 from tests.stock_sync_listings import SyncWorld, change_body, post_change, wait_until
 
 pytestmark = pytest.mark.integration

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.stock_sync.conftest import ttsc, ttsc_json
+from tests.integration.price_stock_sync.conftest import ttsc, ttsc_json
 from tests.stock_sync_listings import US_SECOND_WAREHOUSE, US_WAREHOUSE, SyncWorld, admin, wait_until
 
 pytestmark = pytest.mark.integration

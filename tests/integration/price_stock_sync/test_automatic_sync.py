@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.stock_sync.conftest import ttsc, ttsc_json
+from tests.integration.price_stock_sync.conftest import ttsc, ttsc_json
 from tests.stock_sync_listings import (
     SyncWorld,
     admin,
