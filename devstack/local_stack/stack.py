@@ -254,6 +254,17 @@ class LocalStack:
         """The console's URL and the local users' credentials (mode 600), for `make up` and the browser tests."""
         return self.config.state_dir / "console.json"
 
+    def function_log(self, function: str, containing: str = "", timeout: float = 10.0) -> str:
+        """`function`'s log once it contains `containing`: a worker's stderr is copied to its file by a thread, so a
+        line can land just after the invocation's reply (as CloudWatch delivers logs after the response)."""
+        path = self.log_dir / f"{function}.log"
+        deadline = time.monotonic() + timeout
+        while True:
+            text = path.read_text() if path.exists() else ""
+            if containing in text or time.monotonic() >= deadline:
+                return text
+            time.sleep(0.05)
+
     @property
     def iam_log(self) -> Path:
         """The IAM proxy's decisions: one line per action a function asked for, allowed or denied."""

@@ -245,7 +245,7 @@ def test_two_concurrent_refreshers_refresh_once_and_share_the_result(stack: Loca
     assert int(_sellers(stack)[0]["version"]["N"]) == version + 1
     refresh_logs = [
         line
-        for line in (stack.log_dir / "AdminFunction.log").read_text().splitlines()
+        for line in stack.function_log("AdminFunction", containing="TikTok tokens refreshed").splitlines()
         if "TikTok tokens refreshed" in line
     ]
     assert len(refresh_logs) == 1

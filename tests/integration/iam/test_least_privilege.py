@@ -106,9 +106,10 @@ def test_without_update_item_on_the_rate_limit_table_the_admin_api_cannot_call_t
         f"DENY AdminFunction dynamodb:UpdateItem {table} "
         "because no identity-based policy allows the dynamodb:UpdateItem action"
     ) in _decisions(broken)
-    function_log = (broken.log_dir / "AdminFunction.log").read_text()
+    denial = f"not authorized to perform: dynamodb:UpdateItem on resource: {table}"
+    function_log = broken.function_log("AdminFunction", containing=denial)
     assert "AccessDeniedException" in function_log
-    assert f"not authorized to perform: dynamodb:UpdateItem on resource: {table}" in function_log
+    assert denial in function_log
 
 
 def test_without_send_message_a_webhook_is_not_acknowledged_and_its_event_stays_received(

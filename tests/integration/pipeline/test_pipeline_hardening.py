@@ -71,8 +71,14 @@ def _wait_for(stack: LocalStack, key: str, status: str, timeout: float = 30) -> 
 
 
 def _handled(stack: LocalStack, key: str) -> list[dict[str, Any]]:
-    lines = (stack.log_dir / "TikTokEventsFunction.log").read_text().splitlines()
-    return [json.loads(line) for line in lines if '"Event handled"' in line and f'"event_key":"{key}"' in line]
+    # The worker's log reaches its file a moment after the batch's reply: wait for the line, not just the file.
+    deadline = time.monotonic() + 10
+    while True:
+        lines = stack.function_log("TikTokEventsFunction").splitlines()
+        handled = [json.loads(line) for line in lines if '"Event handled"' in line and f'"event_key":"{key}"' in line]
+        if handled or time.monotonic() >= deadline:
+            return handled
+        time.sleep(0.05)
 
 
 @pytest.mark.parametrize("header", ["ünïcödé".encode(), "Bearer 🙂".encode(), b"\xff\xfe\xfd"])

@@ -116,7 +116,7 @@ def test_duplicate_webhook_is_acknowledged_but_recorded_and_routed_once(stack: L
     assert len([i for i in idempotency if i["id"]["S"].endswith("#" + _key_hash("tts:111"))]) == 1
     handled = [
         line
-        for line in (stack.log_dir / "TikTokEventsFunction.log").read_text().splitlines()
+        for line in stack.function_log("TikTokEventsFunction", containing='"event_key":"tts:111"').splitlines()
         if '"Event handled"' in line and '"event_key":"tts:111"' in line
     ]
     assert len(handled) == 1
@@ -151,7 +151,7 @@ def test_malformed_webhook_is_refused_with_what_is_wrong(stack: LocalStack) -> N
 
     assert response.status_code == 400
     assert "shop_id" in response.json()["message"]
-    logs = (stack.log_dir / "TikTokWebhookFunction.log").read_text()
+    logs = stack.function_log("TikTokWebhookFunction", containing="Webhook envelope is invalid")
     assert "Webhook envelope is invalid" in logs
 
 

@@ -57,7 +57,7 @@ def test_reconciliation_heals_drift_that_no_event_announced(world: SyncWorld) ->
     )
     code, out, _ = ttsc(world, "sync", "status")
     assert code == 0 and "2 drifted, 2 healed" in out
-    log = (world.stack.log_dir / "StockSyncPushFunction.log").read_text()
+    log = world.stack.function_log("StockSyncPushFunction", containing='"ReconcileHealed":[2.0]')
     assert '"message":"Reconciliation healed drift"' in log and '"ReconcileHealed":[2.0]' in log
 
 
@@ -75,7 +75,7 @@ def test_magento_5xx_during_sync_is_retried_and_nothing_is_lost(world: SyncWorld
         assert wait_until(lambda: world.tiktok_quantity(vase, "RM-VASE") == 9, timeout=60)
     finally:
         world.magento.clear_faults()
-    logs = (world.stack.log_dir / "StockSyncPushFunction.log").read_text()
+    logs = world.stack.function_log("StockSyncPushFunction", containing="Magento call failed, retrying")
     assert "Magento call failed, retrying" in logs
 
 
@@ -91,7 +91,7 @@ def test_tiktok_429_during_sync_is_retried_and_nothing_is_lost(world: SyncWorld)
         assert world.tiktok_price(pot, "RT-POT-1") == "15.50"
     finally:
         world.tiktok.clear_faults()
-    logs = (world.stack.log_dir / "StockSyncPushFunction.log").read_text()
+    logs = world.stack.function_log("StockSyncPushFunction", containing="Retrying TikTok call")
     assert "Retrying TikTok call" in logs
 
 
