@@ -163,7 +163,7 @@ def run(smoke: bool = False) -> dict[str, Any]:
 
             began = time.perf_counter()
             job = s.push(stack, category_id=made["parent_category"])
-            done = s.finished_job(stack, job["job_id"], timeout=7200)
+            done = s.finished_job(stack, job["job_id"], timeout=7200, item_limit=0, interval=2.0)
             wall = time.perf_counter() - began
 
             calls = _json("GET", f"{tiktok}/_sandbox/route-calls")

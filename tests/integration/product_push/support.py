@@ -110,12 +110,17 @@ def job(stack: LocalStack, job_id: str, **query: Any) -> dict[str, Any]:
     return dict(ok(admin(stack, "GET", f"/admin/jobs/{job_id}", params=query)))
 
 
-def finished_job(stack: LocalStack, job_id: str, timeout: float = 120.0) -> dict[str, Any]:
-    def done() -> dict[str, Any] | None:
-        detail = job(stack, job_id, limit=2000)
-        return detail if detail["job"]["status"] == "COMPLETED" else None
+def finished_job(
+    stack: LocalStack, job_id: str, timeout: float = 120.0, item_limit: int = 2000, interval: float = 0.3
+) -> dict[str, Any]:
+    """The job once COMPLETED, with up to `item_limit` of its items: polled with counters only (`limit=0`, what the
+    CLI's progress bar asks), as listing every item on each poll would load the stack it measures."""
 
-    return dict(wait_until(done, timeout=timeout, interval=0.3))
+    def done() -> bool:
+        return bool(job(stack, job_id, limit=0)["job"]["status"] == "COMPLETED")
+
+    wait_until(done, timeout=timeout, interval=interval)
+    return job(stack, job_id, limit=item_limit)
 
 
 def items(detail: dict[str, Any]) -> dict[str, dict[str, Any]]:
