@@ -234,5 +234,6 @@ class SandboxApp:
 
     def _log(self, request: Request, raw_path: str, response: Response, auth_kind: str) -> Response:
         with self.state.lock:
-            self.state.requests.append(RequestRecord(request.method, raw_path, response.status_code, auth_kind))
+            query = unquote(request.query_string.decode("latin-1"))
+            self.state.requests.append(RequestRecord(request.method, raw_path, response.status_code, auth_kind, query))
         return response

@@ -110,9 +110,10 @@ class RequestRecord:
     path: str
     status: int
     auth: str  # "oauth", "bearer", "guest" or "rejected": never the credential itself
+    query: str = ""  # the decoded query string, e.g. a search's searchCriteria (no credential travels there)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"method": self.method, "path": self.path, "status": self.status, "auth": self.auth}
+        return {"method": self.method, "path": self.path, "status": self.status, "auth": self.auth, "query": self.query}
 
 
 class SandboxState:
