@@ -162,10 +162,12 @@ def _job(jobs: JobStore, job_id: str) -> Job:
 
 def job_detail(job: Job, *, jobs: JobStore, listings: ListingStore, status: ItemStatus | None, limit: int) -> JobDetail:
     items: list[JobItem] = []
-    more = False
+    # `limit=0` is a progress poll (the CLI's bar, the console, every second or two): the job's counters
+    # answer it, and querying the items of a 2,000-product job on each poll would cost reads for nothing.
+    more = limit == 0 and job.total > 0
     # Failures first: they are what the merchant acts on.
     order = [status] if status is not None else [ItemStatus.FAILED, ItemStatus.QUEUED, ItemStatus.SUCCEEDED]
-    for wanted in order:
+    for wanted in order if limit > 0 else []:
         for item in jobs.items(job.job_id, wanted):
             if len(items) >= limit:
                 more = True
@@ -173,7 +175,6 @@ def job_detail(job: Job, *, jobs: JobStore, listings: ListingStore, status: Item
             items.append(item)
     found: dict[str, Listing] = {}
     statuses: Counter[str] = Counter()
-    # `limit=0` is a progress poll (the CLI's bar, every second): counters only, no per-product reads.
     if job.kind == JOB_KIND and limit > 0:
         succeeded = [i.item_key for i in jobs.items(job.job_id, ItemStatus.SUCCEEDED)]
         found = listings.get_many(job.shop_id, succeeded)
