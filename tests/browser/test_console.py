@@ -36,7 +36,7 @@ from tests.order_support import SOLD_OUT_SKU, US_SHOP_ID, US_WAREHOUSE, list_tik
 
 # One worker runs the whole module (`make test` uses `--dist loadgroup`): the tests share one local stack.
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-SCREENS = ("overview", "shops", "listings", "jobs", "orders", "refunds", "settings", "activity")
+SCREENS = ("overview", "shops", "mappings", "listings", "jobs", "orders", "refunds", "settings", "activity")
 BUCKETS = {"text/html": "html", "text/javascript": "js", "text/css": "css"}
 
 
@@ -150,6 +150,9 @@ def test_viewer_cannot_change_anything_and_the_server_refuses(stack: LocalStack,
     writes = {
         "shops/authorize": {},
         "settings/connector": {"allow_app_store_installs": "true"},
+        f"settings/shops/{US_SHOP_ID}/sync": {"price_sync": "true"},
+        "mappings/categories/map": {"shop_id": US_SHOP_ID, "magento_category_id": "4", "tiktok_category_id": "900112"},
+        "mappings/categories/unmap": {"shop_id": US_SHOP_ID, "magento_category_id": "5"},
         "activity/replay": {"event_key": "tts:1"},
         "activity/replay-parked": {},
         "orders/retry": {"order_id": "1"},
@@ -293,9 +296,7 @@ def test_failed_order_is_fixed_retried_imported_and_refunded_to_the_cent(stack: 
     check_page(page, watch, "refunds")
 
 
-def test_a_failed_push_is_fixed_in_magento_and_retried_from_the_issues_tab(stack: LocalStack, page: Page) -> None:
-    """Scenario A: a push job with one failing product -> Issues names the Magento attribute -> fix it in the
-    Magento sandbox -> Retry all with this error -> the job succeeds and the listing goes live."""
+def serve_the_us_shop_with_magento_set_up(stack: LocalStack) -> None:
     if not admin_get(stack, "/admin/shops"):
         connect_shop(stack)
     push_support.ok(push_support.admin(stack, "POST", "/admin/setup/magento"))
@@ -304,6 +305,12 @@ def test_a_failed_push_is_fixed_in_magento_and_retried_from_the_issues_tab(stack
             stack, "PUT", f"/admin/shops/{US_SHOP_ID}", json={"selected": True, "warehouse_id": US_WAREHOUSE}
         )
     )
+
+
+def test_a_failed_push_is_fixed_in_magento_and_retried_from_the_issues_tab(stack: LocalStack, page: Page) -> None:
+    """Scenario A: a push job with one failing product -> Issues names the Magento attribute -> fix it in the
+    Magento sandbox -> Retry all with this error -> the job succeeds and the listing goes live."""
+    serve_the_us_shop_with_magento_set_up(stack)
     push_support.standard_mappings(stack)
     # The listing goes live on TikTok's webhook 5: warm the webhook and events functions (a cold start
     # outlasts the 3 s TikTok waits) and make TikTok's redeliveries quick, as the push integration tests do.
@@ -360,6 +367,75 @@ def test_a_failed_push_is_fixed_in_magento_and_retried_from_the_issues_tab(stack
 
     page.goto(f"{stack.console_url}#/listings?shop={US_SHOP_ID}")
     expect(page.locator(f"#listing-{sku}")).to_contain_text("Live")
+    check_page(page, watch)
+
+
+def expected_refusal(watch: Watch, status: int) -> None:
+    """A 4xx the step meant to provoke: Chromium reports the response as a console error; nothing else may."""
+    expected = f"the server responded with a status of {status}"
+    assert any(expected in e for e in watch.console_errors), watch.console_errors
+    watch.console_errors[:] = [e for e in watch.console_errors if expected not in e]
+
+
+def test_operator_maps_a_category_and_saves_a_sync_setting(stack: LocalStack, page: Page) -> None:
+    """Mappings: TikTok's leaves searched on the server, a Magento category mapped (a category that is not a
+    leaf refused with its reason), its attributes still missing; Settings: a price rule saved for the shop."""
+    serve_the_us_shop_with_magento_set_up(stack)
+    watch = sign_in_directly(page, stack, "operator")
+    page.goto(f"{stack.console_url}#/mappings?shop={US_SHOP_ID}")
+    expect(page.locator("#screen-title")).to_have_text("Mappings")
+    expect(page.locator(f"#magento-{push_support.TOPS}")).to_be_visible()
+    check_page(page, watch)
+
+    page.locator("#m-category").select_option(str(push_support.TOPS))
+    page.get_by_label("TikTok category name contains").fill("tees")
+    page.get_by_role("button", name="Search").click()
+    plain = page.locator("#tiktok-900112")
+    expect(plain).to_contain_text("Plain Tees")
+    expect(page.locator("#tiktok-900110")).to_have_count(0)  # not a leaf: not offered
+    plain.get_by_role("button", name=re.compile("Map Magento category")).click()
+    expect(page.locator(".notice")).to_contain_text("is mapped to TikTok")
+    expect(page.locator(f"#magento-{push_support.TOPS}")).to_contain_text("900112")
+    tree = admin_get(stack, f"/admin/catalog/magento-categories?shop={US_SHOP_ID}")
+    tops = next(c for c in tree if c["id"] == push_support.TOPS)
+    assert tops["mapping"]["tiktok_category_id"] == "900112"
+
+    page.locator("#m-map-magento").select_option(str(push_support.TOPS))
+    page.locator("#m-map-tiktok").fill("900110")
+    page.get_by_role("button", name="Map", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("is not a leaf")
+    expected_refusal(watch, 400)
+    check_page(page, watch)
+
+    page.get_by_role("link", name=re.compile("Plain Tees")).click()
+    expect(page.locator("#report-title")).to_contain_text("900112")
+    expect(page.locator("#still-missing")).to_be_visible()
+    check_page(page, watch, "mappings")
+
+    page.goto(f"{stack.console_url}#/mappings?shop={US_SHOP_ID}")
+    page.locator(f"#magento-{push_support.TOPS}").get_by_role("button", name=re.compile("Unmap")).click()
+    expect(page.locator(".notice")).to_contain_text("is no longer mapped")
+
+    open_screen(page, stack, "settings")
+    sync = page.locator("#shop-section-sync")
+    sync.locator("#f-price_rule-adjustment").select_option("percent")
+    sync.locator("#f-price_rule-amount").fill("10")
+    sync.get_by_role("button", name="Save Price and stock sync").click()
+    expect(page.locator("#shop-section-sync .notice")).to_contain_text("Price and stock sync saved: changed price rule")
+    saved = admin_get(stack, f"/admin/sync/settings/{US_SHOP_ID}")
+    assert saved["sync"]["price_rule"]["adjustment"] == "percent"
+    assert Decimal(saved["sync"]["price_rule"]["amount"]) == 10
+    check_page(page, watch, "settings")
+
+    # The same form sent again changes nothing; then back to no rule, so the other scenarios' prices stand.
+    sync = page.locator("#shop-section-sync")
+    sync.get_by_role("button", name="Save Price and stock sync").click()
+    expect(page.locator("#shop-section-sync .notice")).to_contain_text("nothing changed")
+    sync = page.locator("#shop-section-sync")
+    sync.locator("#f-price_rule-adjustment").select_option("none")
+    sync.locator("#f-price_rule-amount").fill("0")
+    sync.get_by_role("button", name="Save Price and stock sync").click()
+    expect(page.locator("#shop-section-sync .notice")).to_contain_text("changed price rule")
     check_page(page, watch)
 
 

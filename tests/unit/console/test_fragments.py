@@ -163,7 +163,7 @@ def test_settings_screen_is_a_form_for_operators_and_facts_for_viewers() -> None
         sections = [
             {"section": s, "value": ConnectorSettings(allow_app_store_installs=True)} for s in settings_screen.SECTIONS
         ]
-        return render("settings.html", user=user, sections=sections, saved="")
+        return render("settings.html", user=user, sections=sections, saved="", shops=[], shop_id=None, shop_sections=[])
 
     assert 'hx-post="ui/settings/connector"' in settings_html(OPERATOR)
     assert "checked" in settings_html(OPERATOR)
@@ -265,6 +265,13 @@ def ui_event(method: str, path: str, claims: dict[str, str] | None, body: str = 
     return event
 
 
+def resolve_ui(method: str, path: str, group: str, body: str = "", **params: str) -> dict[str, Any]:
+    """`method /console/ui/<path>` through the console's resolver, as a user of `group`."""
+    event = ui_event(method, f"/console/ui/{path}", claims(group), body)
+    event["queryStringParameters"] = params or None
+    return build_console_app().resolve(event, _Context())
+
+
 def header(response: dict[str, Any], name: str) -> str:
     return str((response.get("multiValueHeaders") or {}).get(name, [None])[0] or response.get("headers", {}).get(name))
 
@@ -299,7 +306,7 @@ def test_nav_lists_the_screens_and_who_is_signed_in() -> None:
     response = build_console_app().resolve(ui_event("GET", "/console/ui/nav", claims("viewer,other")), _Context())
 
     assert response["statusCode"] == 200
-    for slug in ("overview", "shops", "listings", "jobs", "orders", "refunds", "settings", "activity"):
+    for slug in ("overview", "shops", "mappings", "listings", "jobs", "orders", "refunds", "settings", "activity"):
         assert f'href="#/{slug}"' in response["body"]
     assert "m@example.com" in response["body"] and ">viewer<" in response["body"]
     assert header(response, "Cache-Control") == "no-store"

@@ -335,3 +335,44 @@ def test_the_routes_render_retry_once_and_refuse_bad_ids(
     assert app.resolve(ui_event("GET", "/console/ui/jobs/nope", claims("viewer")), _Context())["statusCode"] == 404
     bad = app.resolve(ui_event("GET", "/console/ui/jobs/a%3Cb", claims("viewer")), _Context())
     assert bad["statusCode"] in (400, 404) and "<b" not in bad["body"]
+
+
+def test_a_push_shows_its_create_rate_against_the_shops_ceiling(job_store: DynamoDBJobStore) -> None:
+    job = push_job(job_store, "push-1", {"A": None, "B": None, "C": "queued", "D": BRAND})
+    # Two products created in the 4 s since the job was created (the store's clock ticks a second a call).
+    rate = jobs_screen.create_rate(job, ceiling=50.0, now=job.created_at + 4)
+
+    assert rate is not None and rate.per_second == 0.5 and rate.share == 1.0
+    progress = render("job_progress.html", progress=jobs_screen.progress_of(job, ceiling=50.0, now=job.created_at + 4))
+    assert "0.50 products/s" in progress and "ceiling of 50 calls/s per API (1 %)" in progress
+    # Without a ceiling (or for a price/stock push, whose counters are not calls) no rate is claimed.
+    assert "Create rate" not in render("job_progress.html", progress=jobs_screen.progress_of(job))
+    assert jobs_screen.create_rate(job.model_copy(update={"kind": "stock_push"}), ceiling=50.0, now=0) is None
+
+
+def test_a_finished_job_keeps_the_rate_it_ran_at(job_store: DynamoDBJobStore) -> None:
+    job = push_job(job_store, "push-1", {"A": None, "B": None}).model_copy(update={"finished_at": None})
+    done = job.model_copy(update={"finished_at": job.created_at + 2})
+
+    rate = jobs_screen.create_rate(done, ceiling=50.0, now=done.created_at + 3600)
+    assert rate is not None and rate.per_second == 1.0
+    same_second = jobs_screen.create_rate(done.model_copy(update={"finished_at": done.created_at}), ceiling=50, now=0)
+    assert same_second is not None and same_second.per_second == 2.0  # within its first second: over one second
+
+
+def test_the_progress_route_reads_the_ceiling_from_the_settings(
+    monkeypatch: pytest.MonkeyPatch, job_store: DynamoDBJobStore
+) -> None:
+    push_job(job_store, "push-1", {"A": None, "B": "queued"})
+    monkeypatch.setattr(wiring, "job_store", lambda: job_store)
+    monkeypatch.setenv("TIKTOK_RATE_CEILING_PER_SECOND", "20")
+    from tts_connector.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        poll = build_console_app().resolve(
+            ui_event("GET", "/console/ui/jobs/push-1/progress", claims("viewer")), _Context()
+        )
+    finally:
+        get_settings.cache_clear()
+    assert poll["statusCode"] == 200 and "ceiling of 45 calls/s per API" in poll["body"]

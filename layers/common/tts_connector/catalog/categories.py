@@ -8,7 +8,7 @@ mapping a deeper category or removing one): the connector does not guess.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from tts_connector.catalog.magento_metadata import MagentoCategories
@@ -57,3 +57,21 @@ def effective_mapping(
         if node.id in mappings:
             return mappings[node.id]
     return None
+
+
+def same_depth_conflicts(mappings: Iterable[CategoryMapping], levels: Mapping[int, int]) -> list[list[CategoryMapping]]:
+    """Mapped categories that share a depth but not a TikTok category, deepest first.
+
+    `resolve_category` refuses a product whose deepest mapped categories are such a pair, so each group is
+    where a product in two of its categories (and in no deeper mapped one) would not be pushed. `levels` is
+    Magento's tree as it is now (a mapping's own `magento_level` is what it was when saved).
+    """
+    by_level: dict[int, list[CategoryMapping]] = {}
+    for mapping in mappings:
+        level = levels.get(mapping.magento_category_id, mapping.magento_level)
+        by_level.setdefault(level, []).append(mapping)
+    return [
+        sorted(group, key=lambda m: m.magento_category_id)
+        for _, group in sorted(by_level.items(), reverse=True)
+        if len({m.tiktok_category_id for m in group}) > 1
+    ]

@@ -3,7 +3,17 @@
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError as RouteNotFound
 
-from tts_connector.console import activity, jobs, listings, orders, overview, refunds, settings_screen, shops
+from tts_connector.console import (
+    activity,
+    jobs,
+    listings,
+    mappings,
+    orders,
+    overview,
+    refunds,
+    settings_screen,
+    shops,
+)
 from tts_connector.console.responses import current_user, fragment
 from tts_connector.console.screens import SCREENS
 from tts_connector.errors import ConnectorError
@@ -12,6 +22,7 @@ from tts_connector.observability import logger
 SCREEN_ROUTERS = (
     overview.router,
     shops.router,
+    mappings.router,
     listings.router,
     jobs.router,
     orders.router,

@@ -9,6 +9,7 @@ the CLI's progress bar polls), and *Retry failed* is `POST /admin/jobs/{id}/retr
 
 # No `from __future__ import annotations`: Powertools reads route annotations at runtime.
 import re
+import time
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -28,6 +29,8 @@ from tts_connector.listings.store import ListingStore
 from tts_connector.product_push import service as push_service
 from tts_connector.product_push.queue import PushQueue
 from tts_connector.product_push.records import JOB_KIND as PRODUCT_PUSH
+from tts_connector.settings import get_settings
+from tts_connector.tiktok.rate_limit import rate_ceiling
 
 router = APIGatewayRouter()  # type: ignore[no-untyped-call]
 
@@ -53,6 +56,15 @@ class JobFilters(BaseModel):
 
 
 @dataclass(frozen=True)
+class CreateRate:
+    """A product push's pace beside what TikTok allows the shop per API (the limiter's ceiling)."""
+
+    per_second: float
+    ceiling: float
+    share: float  # percent of the ceiling
+
+
+@dataclass(frozen=True)
 class Progress:
     job: Job
     badge: Badge
@@ -60,6 +72,7 @@ class Progress:
     queued: int
     percent: int
     poll_seconds: int
+    rate: CreateRate | None = None
 
 
 @dataclass(frozen=True)
@@ -81,7 +94,25 @@ def is_running(job: Job) -> bool:
     return job.status is not JobStatus.COMPLETED
 
 
-def progress_of(job: Job) -> Progress:
+def create_rate(job: Job, *, ceiling: float, now: float) -> CreateRate | None:
+    """Succeeded products per second since the job was created, from its own counters and times.
+
+    Each succeeded product of a push is one Create Product or Edit Product call (its images go to another
+    API), so this is the create rate the limiter holds under `ceiling`. Price and stock pushes send a call
+    only for what differs, so their counters do not give a call rate: None.
+    """
+    if job.kind != PRODUCT_PUSH or not job.created_at:
+        return None
+    # Times are whole seconds: a job done within its first second has run for at least one.
+    elapsed = max((job.finished_at or now) - job.created_at, 1)
+    per_second = job.succeeded / elapsed
+    return CreateRate(per_second=per_second, ceiling=ceiling, share=100 * per_second / ceiling)
+
+
+def progress_of(job: Job, *, ceiling: float | None = None, now: float | None = None) -> Progress:
+    rate = None
+    if ceiling is not None:
+        rate = create_rate(job, ceiling=ceiling, now=time.time() if now is None else now)
     return Progress(
         job=job,
         badge=job_badge(job.status, job.failed),
@@ -89,7 +120,12 @@ def progress_of(job: Job) -> Progress:
         queued=max(job.total - job.done, 0),
         percent=round(100 * job.done / job.total) if job.total else (100 if not is_running(job) else 0),
         poll_seconds=POLL_SECONDS,
+        rate=rate,
     )
+
+
+def shop_ceiling() -> float:
+    return rate_ceiling(get_settings())
 
 
 def can_retry(user: ConsoleUser, job: Job) -> bool:
@@ -108,10 +144,12 @@ def list_jobs(store: JobStore, filters: JobFilters) -> list[Progress]:
     return [progress_of(j) for j in wanted]
 
 
-def job_page(user: ConsoleUser, job: Job, jobs: JobStore, listings: ListingStore) -> JobPage:
+def job_page(
+    user: ConsoleUser, job: Job, jobs: JobStore, listings: ListingStore, *, ceiling: float | None = None
+) -> JobPage:
     detail = push_service.job_detail(job, jobs=jobs, listings=listings, status=None, limit=ITEM_LIMIT)
     return JobPage(
-        progress=progress_of(detail.job),
+        progress=progress_of(detail.job, ceiling=ceiling),
         items=[ItemRow(i, push_failure_fix(i.sku, i.failure) if i.failure else "") for i in detail.items],
         tiktok_statuses=detail.tiktok_statuses,
         more_items=detail.more_items,
@@ -145,7 +183,7 @@ def _job(job_id: str) -> Job:
 
 
 def _job_fragment(user: ConsoleUser, job: Job, notice: str = "") -> Response[str]:
-    page = job_page(user, job, wiring.job_store(), wiring.listing_store())
+    page = job_page(user, job, wiring.job_store(), wiring.listing_store(), ceiling=shop_ceiling())
     return fragment("job.html", user=user, page=page, notice=notice)
 
 
@@ -176,7 +214,7 @@ def job(job_id: str) -> Response[str]:
 @router.get("/console/ui/jobs/<job_id>/progress")
 def progress(job_id: str) -> Response[str]:
     current_user(router.current_event)
-    return fragment("job_progress.html", progress=progress_of(_job(job_id)))
+    return fragment("job_progress.html", progress=progress_of(_job(job_id), ceiling=shop_ceiling()))
 
 
 @router.post("/console/ui/jobs/<job_id>/retry")

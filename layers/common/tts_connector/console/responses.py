@@ -60,8 +60,13 @@ def query(event: APIGatewayProxyEvent) -> dict[str, str]:
 
 def parsed[M: BaseModel](model: type[M], fields: dict[str, str], prefix: str = "") -> M:
     """Filters or a form as `model` (blank fields left out); the first problem is a 400 naming the field."""
+    return validated(model, {k: v for k, v in fields.items() if v != ""}, prefix)
+
+
+def validated[M: BaseModel](model: type[M], values: dict[str, Any], prefix: str = "") -> M:
+    """`values` as `model`, read from text as a form sends it (a strict model too); the first problem is a 400."""
     try:
-        return model.model_validate({k: v for k, v in fields.items() if v != ""})
+        return model.model_validate(values, strict=False)
     except ValidationError as exc:
         problem = exc.errors(include_url=False)[0]
         raise InvalidInputError(f"{prefix}{'.'.join(str(p) for p in problem['loc'])}: {problem['msg']}") from exc

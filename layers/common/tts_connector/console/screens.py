@@ -19,6 +19,7 @@ class Screen:
 SCREENS: tuple[Screen, ...] = (
     Screen("overview", "Overview", "Every shop's health at a glance"),
     Screen("shops", "Shops", "Authorize shops, choose which to serve and their warehouse"),
+    Screen("mappings", "Mappings", "Magento categories beside TikTok's, attributes still missing, conflicts"),
     Screen("listings", "Listings", "Magento products beside their TikTok listings; push failures by error"),
     Screen("jobs", "Jobs", "Product pushes: progress, per-product results, retry of failures"),
     Screen("orders", "Orders", "TikTok orders beside their Magento orders; failures and retry"),

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from tts_connector.errors import InvalidInputError
 from tts_connector.jobs.records import Job, JobItem
+from tts_connector.magento.client import MagentoClient
 from tts_connector.stock_sync.reconcile import start_run
 from tts_connector.stock_sync.records import PushedSku, ReconcileRun, SyncKind
 from tts_connector.stock_sync.services import SyncServices
@@ -179,6 +180,11 @@ def change_settings(
         )
     run = start_run(services, shop_id, reason="settings changed: " + ", ".join(changed), kinds=kinds) if kinds else None
     return SettingsChangeReport(shop_id=shop_id, sync=sync, inventory=inventory, changed=changed, resync=run)
+
+
+def magento_source_codes(magento: MagentoClient) -> list[str]:
+    """The MSI sources a warehouse can be fed from (what a sources-by-warehouse change is checked against)."""
+    return sorted(str(s["source_code"]) for s in magento.inventory.sources().items)
 
 
 def _check_mapping(inventory: InventorySettings, warehouses: set[str], sources: set[str]) -> None:

@@ -62,7 +62,7 @@ def change_settings(shop_id: str, change: Annotated[admin.SettingsChange, Body()
         return {w.id for w in wiring.tiktok_api().logistics.warehouses(target.ref)}
 
     def sources() -> set[str]:
-        return {str(s["source_code"]) for s in wiring.magento_client().inventory.sources().items}
+        return set(admin.magento_source_codes(wiring.magento_client()))
 
     return admin.change_settings(services, shop_id, change, known_warehouses=warehouses, known_sources=sources)
 

@@ -428,7 +428,13 @@ def adaptive_dynamodb_rate_limiter(
 ) -> AdaptiveRateLimiter:
     """The shared, adaptive limiter every Lambda uses: windows and rate state in RATE_LIMIT_TABLE."""
     table = settings.require("rate_limit_table")
-    ceiling = max(settings.tiktok_rate_ceiling_per_second, settings.tiktok_rate_per_second)
     return AdaptiveRateLimiter(
-        DynamoDbRateLimiter(table, client), DynamoDbRateStateStore(table, client), policy or AdaptivePolicy(ceiling)
+        DynamoDbRateLimiter(table, client),
+        DynamoDbRateStateStore(table, client),
+        policy or AdaptivePolicy(rate_ceiling(settings)),
     )
+
+
+def rate_ceiling(settings: Settings) -> float:
+    """Calls per second per app, shop and API the shared rate never exceeds (the console shows it too)."""
+    return max(settings.tiktok_rate_ceiling_per_second, settings.tiktok_rate_per_second)
