@@ -10,7 +10,6 @@ stays each capability's own.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -32,19 +31,6 @@ class SyncRequest(BaseModel):
     shop_id: str | None = Field(default=None, min_length=1, max_length=64)
     # Unix seconds; unset continues from each shop's cursor (with overlap).
     since: int | None = Field(default=None, ge=0)
-
-
-@dataclass
-class SyncReport:
-    """One shop's reconciliation run: what it queued and where the next run starts."""
-
-    shop_id: str
-    since: int
-    queued: list[str] = field(default_factory=list)
-    up_to_date: int = 0
-    # Where the next run starts; the run's start unless the time budget ran out first.
-    cursor: int = 0
-    complete: bool = True
 
 
 def sync_since(store: CursorStore, name: str, first_lookback_seconds: Callable[[], int], now: int) -> int:

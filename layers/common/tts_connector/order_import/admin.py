@@ -17,9 +17,9 @@ from tts_connector.order_import.options import CARRIERS_SECTION, CarrierChoice, 
 from tts_connector.order_import.records import OrderRecord, OrderState
 from tts_connector.order_import.requests import retry_request
 from tts_connector.order_import.store import OrderStore
-from tts_connector.order_import.sync import scan_magento_shipments, sync_shop_orders
+from tts_connector.order_import.sync import SyncReport, scan_magento_shipments, sync_shop_orders
 from tts_connector.shop_settings import ShopSettingsStore
-from tts_connector.sync_cursor import SyncReport, SyncRequest
+from tts_connector.sync_cursor import SyncRequest
 from tts_connector.tiktok.api import TikTokShopApi
 from tts_connector.tiktok.client import ShopRef
 

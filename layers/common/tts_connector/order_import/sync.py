@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,7 +31,7 @@ from tts_connector.order_import.records import OrderState
 from tts_connector.order_import.requests import shipment_request, sync_request
 from tts_connector.order_import.store import OrderStore
 from tts_connector.shop_settings import ShopSettingsStore
-from tts_connector.sync_cursor import SyncReport, sync_since
+from tts_connector.sync_cursor import sync_since
 from tts_connector.tiktok.api import TikTokShopApi
 from tts_connector.tiktok.client import ShopRef
 from tts_connector.tiktok.models.order import OrderSearchFilter
@@ -41,6 +42,19 @@ SHIPMENTS_CURSOR = "magento-shipments"
 
 def orders_cursor(shop_id: str) -> str:
     return f"orders#{shop_id}"
+
+
+@dataclass
+class SyncReport:
+    """One shop's run (orders here, returns or cancellations in `refunds.sync`)."""
+
+    shop_id: str
+    since: int
+    queued: list[str] = field(default_factory=list)
+    up_to_date: int = 0
+    # Where the next run starts; less than the run's start when the time budget ran out first.
+    cursor: int = 0
+    complete: bool = True
 
 
 def _initial_sync_seconds(shop_settings: ShopSettingsStore, shop_id: str) -> int:

@@ -103,7 +103,6 @@ def _pending(
     request_id: str,
     shop_id: str,
     orders: OrderRecords,
-    *,
     request_type: str,
     status: str,
     reason: str | None,
@@ -130,31 +129,14 @@ def _pending(
 
 
 def _pending_return(r: ReturnOrder, shop_id: str, orders: OrderRecords) -> PendingRequest:
-    return _pending(
-        r,
-        RefundKind.RETURN,
-        r.return_id,
-        shop_id,
-        orders,
-        request_type=r.return_type,
-        status=r.return_status,
-        reason=r.return_reason_text or r.return_reason,
-        line_item_ids=[i.order_line_item_id for i in r.return_line_items],
-    )
+    reason, lines = r.return_reason_text or r.return_reason, [i.order_line_item_id for i in r.return_line_items]
+    return _pending(r, RefundKind.RETURN, r.return_id, shop_id, orders, r.return_type, r.return_status, reason, lines)
 
 
 def _pending_cancellation(c: Cancellation, shop_id: str, orders: OrderRecords) -> PendingRequest:
-    return _pending(
-        c,
-        RefundKind.CANCELLATION,
-        c.cancel_id,
-        shop_id,
-        orders,
-        request_type=c.cancel_type or "",
-        status=c.cancel_status,
-        reason=c.cancel_reason_text or c.cancel_reason,
-        line_item_ids=[i.order_line_item_id for i in c.cancel_line_items],
-    )
+    reason, lines = c.cancel_reason_text or c.cancel_reason, [i.order_line_item_id for i in c.cancel_line_items]
+    kind, request_type = RefundKind.CANCELLATION, c.cancel_type or ""
+    return _pending(c, kind, c.cancel_id, shop_id, orders, request_type, c.cancel_status, reason, lines)
 
 
 def _read_pages[P: ReversePage](

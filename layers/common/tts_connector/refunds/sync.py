@@ -17,12 +17,13 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from tts_connector.errors import ConnectorError
 from tts_connector.observability import logger, metrics
+from tts_connector.order_import.sync import SyncReport
 from tts_connector.refunds.handlers import Enqueue
 from tts_connector.refunds.records import RefundKind, RefundState
 from tts_connector.refunds.requests import Reason, settle_request
 from tts_connector.refunds.settle import RefundServices
 from tts_connector.refunds.tiktok_view import Ticket, from_cancellation, from_return
-from tts_connector.sync_cursor import SyncReport, sync_since
+from tts_connector.sync_cursor import sync_since
 from tts_connector.tiktok.client import ShopRef
 from tts_connector.tiktok.models.returns import CancellationSearchFilter, ReturnSearchFilter
 
