@@ -8,7 +8,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from ttsc.output import table, when
+from ttsc.output import history_lines, listed, query_params, queued_again, table, when
 from ttsc.transport import AdminApi, CliError
 
 STATES = ("seen", "pending", "imported", "partially_shipped", "shipped", "cancelled", "awaiting_refund", "failed")
@@ -51,13 +51,9 @@ def _orders_table(orders: list[dict[str, Any]]) -> str:
 
 
 def cmd_orders_list(api: AdminApi, args: argparse.Namespace) -> Any:
-    query = {"limit": str(args.limit)} | ({"status": args.status} if args.status else {})
-    orders = api.call("GET", "/admin/orders", query=query)
-    if args.json:
-        return orders
-    if not orders:
-        return f"No {args.status} orders." if args.status else "No TikTok orders yet."
-    return _orders_table(orders)
+    orders = api.call("GET", "/admin/orders", query=query_params(limit=args.limit, status=args.status))
+    empty = f"No {args.status} orders." if args.status else "No TikTok orders yet."
+    return listed(args, orders, empty=empty, render=_orders_table)
 
 
 def cmd_orders_show(api: AdminApi, args: argparse.Namespace) -> Any:
@@ -106,8 +102,7 @@ def cmd_orders_show(api: AdminApi, args: argparse.Namespace) -> Any:
             f"Shipment {push['magento_shipment_id']} -> TikTok package {push.get('tiktok_package_id') or '-'} "
             f"({push['tracking_number']}, provider {push['shipping_provider_id']})"
         )
-    lines.append("History:")
-    lines += [f"  {when(h['at'])}  {h['state']:<17} {h['tiktok_status']:<19} {h['note']}" for h in record["history"]]
+    lines += history_lines(record["history"], status_width=19)
     return "\n".join(lines)
 
 
@@ -115,10 +110,8 @@ def cmd_orders_retry(api: AdminApi, args: argparse.Namespace) -> Any:
     report = api.call("POST", f"/admin/orders/{args.order_id}/retry")
     if args.json:
         return report
-    return (
-        f"Order {report['tiktok_order_id']} ({report['previous_state']}) queued to run again "
-        f"(`ttsc orders show {report['tiktok_order_id']}` shows the outcome)."
-    )
+    order_id = report["tiktok_order_id"]
+    return queued_again(f"Order {order_id}", report["previous_state"], f"ttsc orders show {order_id}")
 
 
 def cmd_orders_sync(api: AdminApi, args: argparse.Namespace) -> Any:

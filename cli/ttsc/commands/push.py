@@ -7,12 +7,8 @@ import sys
 import time
 from typing import Any
 
-from ttsc.output import table, when
+from ttsc.output import query_params, table, when
 from ttsc.transport import AdminApi, CliError
-
-
-def _query(**values: Any) -> dict[str, str]:
-    return {k: str(v) for k, v in values.items() if v is not None}
 
 
 def _bar(job: dict[str, Any], width: int = 30) -> str:
@@ -125,7 +121,7 @@ def cmd_push_sources(api: AdminApi, args: argparse.Namespace) -> Any:
 
 
 def cmd_jobs_list(api: AdminApi, args: argparse.Namespace) -> Any:
-    jobs = api.call("GET", "/admin/jobs", query=_query(kind=args.kind, limit=args.limit))
+    jobs = api.call("GET", "/admin/jobs", query=query_params(kind=args.kind, limit=args.limit))
     if args.json:
         return jobs
     if not jobs:
@@ -147,7 +143,7 @@ def cmd_jobs_list(api: AdminApi, args: argparse.Namespace) -> Any:
 
 
 def cmd_jobs_show(api: AdminApi, args: argparse.Namespace) -> Any:
-    detail = api.call("GET", f"/admin/jobs/{args.job}", query=_query(status=args.status, limit=args.limit))
+    detail = api.call("GET", f"/admin/jobs/{args.job}", query=query_params(status=args.status, limit=args.limit))
     if args.json:
         return detail
     text = _summary(detail)
@@ -173,7 +169,7 @@ def cmd_jobs_retry(api: AdminApi, args: argparse.Namespace) -> Any:
 
 
 def cmd_products_show(api: AdminApi, args: argparse.Namespace) -> Any:
-    view = api.call("GET", "/admin/products", query=_query(sku=args.sku, shop=args.shop))
+    view = api.call("GET", "/admin/products", query=query_params(sku=args.sku, shop=args.shop))
     if args.json:
         return view
     listing = view["listing"]

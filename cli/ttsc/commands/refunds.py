@@ -6,19 +6,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ttsc.output import table, when
+from ttsc.output import history_lines, listed, query_params, queued_again, table, when
 from ttsc.transport import AdminApi
 
 STATES = ("open", "closed", "waiting_for_order", "crediting", "credited", "not_credited", "failed")
 
 
-def cmd_refunds_list(api: AdminApi, args: argparse.Namespace) -> Any:
-    query = {"limit": str(args.limit)} | ({"status": args.status} if args.status else {})
-    refunds = api.call("GET", "/admin/refunds", query=query)
-    if args.json:
-        return refunds
-    if not refunds:
-        return f"No {args.status} refunds." if args.status else "No TikTok returns or cancellations yet."
+def _refunds_table(refunds: list[dict[str, Any]]) -> str:
     rows = [
         [
             r["refund_id"],
@@ -34,6 +28,12 @@ def cmd_refunds_list(api: AdminApi, args: argparse.Namespace) -> Any:
         for r in refunds
     ]
     return table(rows, ["ID", "KIND", "TIKTOK ORDER", "STATE", "TIKTOK", "REFUND", "CREDIT MEMO", "CHANGED", "NOTE"])
+
+
+def cmd_refunds_list(api: AdminApi, args: argparse.Namespace) -> Any:
+    refunds = api.call("GET", "/admin/refunds", query=query_params(limit=args.limit, status=args.status))
+    empty = f"No {args.status} refunds." if args.status else "No TikTok returns or cancellations yet."
+    return listed(args, refunds, empty=empty, render=_refunds_table)
 
 
 def cmd_refunds_show(api: AdminApi, args: argparse.Namespace) -> Any:
@@ -58,8 +58,7 @@ def cmd_refunds_show(api: AdminApi, args: argparse.Namespace) -> Any:
         lines.append(f"  MISMATCH: {r['mismatch']}")
     if r.get("failure"):
         lines += [f"  {r['state'].upper()}: {r['failure']}", f"  {r.get('failure_hint') or ''}"]
-    lines.append("History:")
-    lines += [f"  {when(h['at'])}  {h['state']:<17} {h['tiktok_status']:<34} {h['note']}" for h in r["history"]]
+    lines += history_lines(r["history"], status_width=34)
     return "\n".join(lines)
 
 
@@ -67,18 +66,11 @@ def cmd_refunds_retry(api: AdminApi, args: argparse.Namespace) -> Any:
     report = api.call("POST", f"/admin/refunds/{args.refund_id}/retry")
     if args.json:
         return report
-    return (
-        f"TikTok {report['kind']} {report['refund_id']} ({report['previous_state']}) queued to run again "
-        f"(`ttsc refunds show {report['refund_id']}` shows the outcome)."
-    )
+    refund = f"TikTok {report['kind']} {report['refund_id']}"
+    return queued_again(refund, report["previous_state"], f"ttsc refunds show {report['refund_id']}")
 
 
-def cmd_requests_list(api: AdminApi, args: argparse.Namespace) -> Any:
-    pending = api.call("GET", "/admin/requests", query={"shop_id": args.shop} if args.shop else None)
-    if args.json:
-        return pending
-    if not pending:
-        return "No buyer requests waiting for you."
+def _requests_table(pending: list[dict[str, Any]]) -> str:
     rows = [
         [
             p["request_id"],
@@ -94,6 +86,11 @@ def cmd_requests_list(api: AdminApi, args: argparse.Namespace) -> Any:
         for p in pending
     ]
     return table(rows, ["ID", "KIND", "TIKTOK ORDER", "MAGENTO #", "TYPE", "STATUS", "REFUND", "REASON", "ANSWER BY"])
+
+
+def cmd_requests_list(api: AdminApi, args: argparse.Namespace) -> Any:
+    pending = api.call("GET", "/admin/requests", query={"shop_id": args.shop} if args.shop else None)
+    return listed(args, pending, empty="No buyer requests waiting for you.", render=_requests_table)
 
 
 def _decision(report: dict[str, Any], args: argparse.Namespace) -> Any:

@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 from ttsc.commands import subcommands
-from ttsc.output import table, when
+from ttsc.output import listed, table, when
 from ttsc.transport import AdminApi, CliError
 
 POLL_SECONDS = 1.0
@@ -107,14 +107,14 @@ def _add_push(push: Any, name: str, kind: str, help_text: str) -> None:
 
 
 # ---------- ttsc sync ... ----------
-def cmd_sync_jobs(api: AdminApi, args: argparse.Namespace) -> Any:
-    jobs = api.call("GET", "/admin/sync/pushes", query={"limit": str(args.limit)})
-    if args.json:
-        return jobs
-    if not jobs:
-        return "No price or stock push yet: `ttsc push prices --all`"
+def _jobs_table(jobs: list[dict[str, Any]]) -> str:
     rows = [[j["job_id"], j["kind"], j["shop_id"], j["status"], _job_line(j), when(j["created_at"])] for j in jobs]
     return table(rows, ["JOB", "KIND", "SHOP", "STATUS", "PROGRESS", "STARTED"])
+
+
+def cmd_sync_jobs(api: AdminApi, args: argparse.Namespace) -> Any:
+    jobs = api.call("GET", "/admin/sync/pushes", query={"limit": str(args.limit)})
+    return listed(args, jobs, empty="No price or stock push yet: `ttsc push prices --all`", render=_jobs_table)
 
 
 def cmd_sync_job(api: AdminApi, args: argparse.Namespace) -> Any:
@@ -209,12 +209,7 @@ def _run_line(run: dict[str, Any]) -> str:
     )
 
 
-def cmd_sync_status(api: AdminApi, args: argparse.Namespace) -> Any:
-    statuses = api.call("GET", "/admin/sync/status", query={"shop_id": args.shop} if args.shop else None)
-    if args.json:
-        return statuses
-    if not statuses:
-        return "The connector serves no shop yet: `ttsc shops select SHOP_ID --warehouse ID`"
+def _statuses_text(statuses: list[dict[str, Any]]) -> str:
     lines: list[str] = []
     for status in statuses:
         lines += _settings_text(f"{status['name']} ({status['shop_id']})", status["settings"], status["inventory"])
@@ -227,6 +222,12 @@ def cmd_sync_status(api: AdminApi, args: argparse.Namespace) -> Any:
             rows = [[p["magento_sku"], p["kind"], p["message"], when(p["at"])] for p in status["sku_problems"]]
             lines.append(table(rows, ["SKU", "KIND", "LAST FAILURE", "AT"]))
     return "\n".join(lines)
+
+
+def cmd_sync_status(api: AdminApi, args: argparse.Namespace) -> Any:
+    statuses = api.call("GET", "/admin/sync/status", query={"shop_id": args.shop} if args.shop else None)
+    empty = "The connector serves no shop yet: `ttsc shops select SHOP_ID --warehouse ID`"
+    return listed(args, statuses, empty=empty, render=_statuses_text)
 
 
 def cmd_sync_reconcile(api: AdminApi, args: argparse.Namespace) -> Any:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -12,31 +11,17 @@ import pytest
 import requests
 
 from local_stack import LocalStack, StackConfig
+from tests.integration.connect.support import OPEN_ID, UK_SHOP, US_SHOP, admin, alerts, subscribe_to_alerts
 
 pytestmark = pytest.mark.integration
-
-US_SHOP = "7494049642642441621"
-UK_SHOP = "7000714532876273420"
-OPEN_ID = "7010736057180325637"
-
-
-@pytest.fixture
-def stack(tmp_path: Any) -> Iterator[LocalStack]:
-    config = StackConfig(state_dir=tmp_path / "state", time_scale=0.003, run_schedules=False)
-    with LocalStack(config) as running:
-        yield running
 
 
 def _tiktok(stack: LocalStack) -> Any:
     return stack.sandboxes["tiktok"]
 
 
-def _admin(stack: LocalStack, method: str, path: str, **kwargs: Any) -> requests.Response:
-    return requests.request(method, f"{stack.url}{path}", headers=stack.admin_headers, timeout=60, **kwargs)
-
-
 def _start(stack: LocalStack) -> dict[str, Any]:
-    response = _admin(stack, "GET", "/tts/authorization/start")
+    response = admin(stack, "GET", "/tts/authorization/start")
     assert response.status_code == 200, response.text
     return dict(response.json())
 
@@ -44,20 +29,6 @@ def _start(stack: LocalStack) -> dict[str, Any]:
 def _authorize(stack: LocalStack, authorize_url: str) -> requests.Response:
     """The seller's browser: open TikTok's page, follow its redirect to the connector's callback."""
     return requests.get(authorize_url, timeout=60, allow_redirects=True)
-
-
-def _subscribe_to_alerts(stack: LocalStack) -> str:
-    """An SQS queue subscribed to the alerts topic, standing in for the merchant's e-mail."""
-    sqs = stack.client("sqs")
-    url = sqs.create_queue(QueueName="alerts-inbox")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    stack.client("sns").subscribe(TopicArn=stack.physical("AlertsTopic"), Protocol="sqs", Endpoint=arn)
-    return str(url)
-
-
-def _alerts(stack: LocalStack, url: str) -> list[str]:
-    messages = stack.client("sqs").receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=2)
-    return [m["Body"] for m in messages.get("Messages", [])]
 
 
 def _tokens_items(stack: LocalStack) -> list[dict[str, Any]]:
@@ -81,7 +52,7 @@ def test_full_authorization_stores_encrypted_tokens_and_lists_the_shops(stack: L
     assert page.url.startswith(f"{stack.url}/tts/authorization/code")
     assert "TikTok Shop connected" in page.text
     assert "Sandbox US Shop" in page.text and "Sandbox UK Shop" in page.text
-    shops = _admin(stack, "GET", "/admin/shops").json()
+    shops = admin(stack, "GET", "/admin/shops").json()
     assert {s["shop_id"] for s in shops} == {US_SHOP, UK_SHOP}
     assert all(s["status"] == "CONNECTED" and not s["selected"] for s in shops)
 
@@ -138,7 +109,7 @@ def test_callback_without_state_needs_app_store_installs_enabled(stack: LocalSta
     assert refused.status_code == 400 and "App Store" in refused.text
     assert _sellers(stack) == []
 
-    assert _admin(stack, "PUT", "/admin/settings", json={"allow_app_store_installs": True}).status_code == 200
+    assert admin(stack, "PUT", "/admin/settings", json={"allow_app_store_installs": True}).status_code == 200
     accepted = _authorize(stack, sandbox.authorize_url(state=None))
     assert accepted.status_code == 200 and "connected" in accepted.text
     assert len(_sellers(stack)) == 1
@@ -172,19 +143,19 @@ def test_used_authorization_code_gets_a_clear_page(stack: LocalStack) -> None:
 
 def test_select_shop_with_default_or_chosen_warehouse(stack: LocalStack) -> None:
     _authorize(stack, _start(stack)["authorize_url"])
-    warehouses = _admin(stack, "GET", f"/admin/shops/{US_SHOP}/warehouses").json()
+    warehouses = admin(stack, "GET", f"/admin/shops/{US_SHOP}/warehouses").json()
     assert warehouses
 
     chosen = warehouses[-1]["id"]
-    selected = _admin(stack, "PUT", f"/admin/shops/{US_SHOP}", json={"selected": True, "warehouse_id": chosen})
+    selected = admin(stack, "PUT", f"/admin/shops/{US_SHOP}", json={"selected": True, "warehouse_id": chosen})
     assert selected.status_code == 200, selected.text
     assert selected.json()["warehouse_id"] == chosen and selected.json()["selected"] is True
 
-    wrong = _admin(stack, "PUT", f"/admin/shops/{US_SHOP}", json={"warehouse_id": "nope"})
+    wrong = admin(stack, "PUT", f"/admin/shops/{US_SHOP}", json={"warehouse_id": "nope"})
     assert wrong.status_code == 400 and "does not belong" in wrong.json()["message"]
-    unknown_field = _admin(stack, "PUT", f"/admin/shops/{US_SHOP}", json={"warehouse": "x"})
+    unknown_field = admin(stack, "PUT", f"/admin/shops/{US_SHOP}", json={"warehouse": "x"})
     assert unknown_field.status_code == 422
-    status = _admin(stack, "GET", "/admin/status").json()
+    status = admin(stack, "GET", "/admin/status").json()
     assert status["connected"] is True
     us = next(s for s in status["shops"] if s["shop_id"] == US_SHOP)
     assert us["warehouse_id"] == chosen and us["access_expires_at"] > time.time()
@@ -219,7 +190,7 @@ def test_expired_token_during_a_call_is_refreshed_once_and_the_call_succeeds(sta
     version = int(_sellers(stack)[0]["version"]["N"])
     _tiktok(stack).expire_access_token()
 
-    response = _admin(stack, "GET", f"/admin/shops/{US_SHOP}/warehouses")
+    response = admin(stack, "GET", f"/admin/shops/{US_SHOP}/warehouses")
 
     assert response.status_code == 200, response.text
     assert int(_sellers(stack)[0]["version"]["N"]) == version + 1
@@ -233,7 +204,7 @@ def test_two_concurrent_refreshers_refresh_once_and_share_the_result(stack: Loca
     results: list[int] = []
 
     def call() -> None:
-        results.append(_admin(stack, "GET", f"/admin/shops/{UK_SHOP}/warehouses").status_code)
+        results.append(admin(stack, "GET", f"/admin/shops/{UK_SHOP}/warehouses").status_code)
 
     threads = [threading.Thread(target=call) for _ in range(2)]
     for thread in threads:
@@ -253,47 +224,47 @@ def test_two_concurrent_refreshers_refresh_once_and_share_the_result(stack: Loca
 
 def test_deauthorization_webhook_disconnects_the_shop_and_stops_work(stack: LocalStack) -> None:
     _authorize(stack, _start(stack)["authorize_url"])
-    _admin(stack, "PUT", f"/admin/shops/{US_SHOP}", json={"selected": True})
-    inbox = _subscribe_to_alerts(stack)
+    admin(stack, "PUT", f"/admin/shops/{US_SHOP}", json={"selected": True})
+    inbox = subscribe_to_alerts(stack)
 
     _tiktok(stack).deauthorize_shop(US_SHOP)
 
     deadline = time.monotonic() + 30
     shop: dict[str, Any] = {}
     while time.monotonic() < deadline:
-        shop = next(s for s in _admin(stack, "GET", "/admin/shops").json() if s["shop_id"] == US_SHOP)
+        shop = next(s for s in admin(stack, "GET", "/admin/shops").json() if s["shop_id"] == US_SHOP)
         if shop["status"] == "DISCONNECTED":
             break
         time.sleep(0.2)
     assert shop["status"] == "DISCONNECTED"
-    refused = _admin(stack, "GET", f"/admin/shops/{US_SHOP}/warehouses")
+    refused = admin(stack, "GET", f"/admin/shops/{US_SHOP}/warehouses")
     assert refused.status_code == 401
     assert "disconnected" in refused.json()["message"]
     # The other shop keeps working, and the merchant was told
-    assert _admin(stack, "GET", f"/admin/shops/{UK_SHOP}/warehouses").status_code == 200
-    assert any("Sandbox US Shop disconnected" in body for body in _alerts(stack, inbox))
+    assert admin(stack, "GET", f"/admin/shops/{UK_SHOP}/warehouses").status_code == 200
+    assert any("Sandbox US Shop disconnected" in body for body in alerts(stack, inbox))
 
 
 def test_authorization_expiry_warning_is_recorded_on_the_shop(stack: LocalStack) -> None:
     _authorize(stack, _start(stack)["authorize_url"])
     expires = int(time.time()) + 30 * 24 * 3600
-    inbox = _subscribe_to_alerts(stack)
+    inbox = subscribe_to_alerts(stack)
 
     _tiktok(stack).warn_authorization_expiry(UK_SHOP, expiration_time=expires)
 
     deadline = time.monotonic() + 30
     shop: dict[str, Any] = {}
     while time.monotonic() < deadline:
-        shop = next(s for s in _admin(stack, "GET", "/admin/status").json()["shops"] if s["shop_id"] == UK_SHOP)
+        shop = next(s for s in admin(stack, "GET", "/admin/status").json()["shops"] if s["shop_id"] == UK_SHOP)
         if shop["authorization_expires_at"]:
             break
         time.sleep(0.2)
     assert shop["authorization_expires_at"] == expires
-    assert any("authorization expiring" in body for body in _alerts(stack, inbox))
+    assert any("authorization expiring" in body for body in alerts(stack, inbox))
 
 
 def test_authorization_start_can_redirect_the_browser(stack: LocalStack) -> None:
-    response = _admin(stack, "GET", "/tts/authorization/start", params={"redirect": "true"}, allow_redirects=False)
+    response = admin(stack, "GET", "/tts/authorization/start", params={"redirect": "true"}, allow_redirects=False)
 
     assert response.status_code == 302
     assert response.headers["Location"].startswith(_tiktok(stack).authorize_url(state=None))
@@ -307,8 +278,8 @@ def test_admin_routes_refuse_requests_without_the_admin_token(stack: LocalStack)
 def test_magento_setup_creates_the_connector_attributes_once(stack: LocalStack) -> None:
     magento = stack.sandboxes["magento"]
 
-    first = _admin(stack, "POST", "/admin/setup/magento")
-    second = _admin(stack, "POST", "/admin/setup/magento")
+    first = admin(stack, "POST", "/admin/setup/magento")
+    second = admin(stack, "POST", "/admin/setup/magento")
 
     assert first.status_code == 200, first.text
     report = first.json()
@@ -325,7 +296,7 @@ def test_magento_setup_creates_the_connector_attributes_once(stack: LocalStack) 
     assert (synced.scope, synced.frontend_input, synced.in_grid) == ("global", "boolean", True)
     for set_id in report["attribute_sets"]:
         assert "tiktok_product_id" in magento.state.attribute_sets[set_id]["attributes"]
-    status = _admin(stack, "GET", "/admin/status").json()
+    status = admin(stack, "GET", "/admin/status").json()
     assert status["magento"]["media_base_url"] == report["media_base_url"]
 
 
@@ -346,7 +317,7 @@ def test_magento_setup_with_bad_credentials_says_what_to_fix(tmp_path: Any) -> N
         )
         config = StackConfig(state_dir=tmp_path / "state", run_schedules=False, magento=bad)
         with LocalStack(config) as stack:
-            response = _admin(stack, "POST", "/admin/setup/magento")
+            response = admin(stack, "POST", "/admin/setup/magento")
             logs = "".join(p.read_text() for p in stack.log_dir.glob("*.log"))
     finally:
         sandbox.stop()

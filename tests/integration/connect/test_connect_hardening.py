@@ -3,50 +3,22 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
 
-from local_stack import LocalStack, StackConfig
+from local_stack import LocalStack
 from tests.helpers import encode, sign_tiktok_webhook, tiktok_notification
+from tests.integration.connect.support import OPEN_ID, UK_SHOP, US_SHOP, admin, alerts, subscribe_to_alerts
 
 pytestmark = pytest.mark.integration
 
-US_SHOP = "7494049642642441621"
-UK_SHOP = "7000714532876273420"
-OPEN_ID = "7010736057180325637"
-
-
-@pytest.fixture
-def stack(tmp_path: Any) -> Iterator[LocalStack]:
-    config = StackConfig(state_dir=tmp_path / "state", time_scale=0.003, run_schedules=False)
-    with LocalStack(config) as running:
-        yield running
-
-
-def _admin(stack: LocalStack, method: str, path: str, **kwargs: Any) -> requests.Response:
-    return requests.request(method, f"{stack.url}{path}", headers=stack.admin_headers, timeout=60, **kwargs)
-
 
 def _authorize(stack: LocalStack) -> None:
-    start = _admin(stack, "GET", "/tts/authorization/start").json()
+    start = admin(stack, "GET", "/tts/authorization/start").json()
     page = requests.get(start["authorize_url"], timeout=60)
     assert page.status_code == 200, page.text
-
-
-def _subscribe_to_alerts(stack: LocalStack) -> str:
-    sqs = stack.client("sqs")
-    url = sqs.create_queue(QueueName="alerts-inbox")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    stack.client("sns").subscribe(TopicArn=stack.physical("AlertsTopic"), Protocol="sqs", Endpoint=arn)
-    return str(url)
-
-
-def _alerts(stack: LocalStack, url: str) -> list[str]:
-    messages = stack.client("sqs").receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=2)
-    return [m["Body"] for m in messages.get("Messages", [])]
 
 
 def _post_webhook(stack: LocalStack, notification: dict[str, Any]) -> requests.Response:
@@ -69,7 +41,7 @@ def _event_status(stack: LocalStack, key: str, timeout: float = 30) -> dict[str,
 
 
 def _shop(stack: LocalStack, shop_id: str) -> dict[str, Any]:
-    return dict(next(s for s in _admin(stack, "GET", "/admin/shops").json() if s["shop_id"] == shop_id))
+    return dict(next(s for s in admin(stack, "GET", "/admin/shops").json() if s["shop_id"] == shop_id))
 
 
 def test_a_deauthorization_older_than_the_latest_authorization_is_ignored_and_recorded(stack: LocalStack) -> None:
@@ -87,7 +59,7 @@ def test_a_deauthorization_older_than_the_latest_authorization_is_ignored_and_re
     item = _event_status(stack, "tts:8001")
     assert item["status"]["S"] == "IGNORED" and "Stale" in item["detail"]["S"]
     assert _shop(stack, US_SHOP)["status"] == "CONNECTED"
-    assert _admin(stack, "GET", f"/admin/shops/{US_SHOP}/warehouses").status_code == 200
+    assert admin(stack, "GET", f"/admin/shops/{US_SHOP}/warehouses").status_code == 200
 
     # And a deauthorization sent after the authorization still disconnects it
     current = tiktok_notification(topic=6, shop_id=US_SHOP, notification_id="8002", data={})
@@ -101,7 +73,7 @@ def test_a_lost_refresh_answer_marks_the_seller_for_reauthorization_and_alerts(s
     # Given an authorized seller whose refresh went through at TikTok but whose answer never arrived:
     # TikTok rotated the pair, so the refresh token the connector holds is no longer valid.
     _authorize(stack)
-    inbox = _subscribe_to_alerts(stack)
+    inbox = subscribe_to_alerts(stack)
     sandbox = stack.sandboxes["tiktok"]
     (held_refresh_token,) = list(sandbox.core.state.grants_by_refresh)
     lost = requests.get(
@@ -118,26 +90,26 @@ def test_a_lost_refresh_answer_marks_the_seller_for_reauthorization_and_alerts(s
     sandbox.expire_access_token()
 
     # When the next call needs a fresh token
-    refused = _admin(stack, "GET", f"/admin/shops/{US_SHOP}/warehouses")
+    refused = admin(stack, "GET", f"/admin/shops/{US_SHOP}/warehouses")
 
     # Then it fails with a hint to re-authorize, status says so, further work is refused without calling TikTok
     assert refused.status_code in (401, 502), refused.text
-    status = _admin(stack, "GET", "/admin/status").json()
+    status = admin(stack, "GET", "/admin/status").json()
     seller = next(s for s in status["sellers"] if s["open_id"] == OPEN_ID)
     assert seller["needs_reauthorization"] and seller["reauthorization_reason"]
     assert {s["status"] for s in status["shops"]} == {"NEEDS_REAUTHORIZATION"}
-    blocked = _admin(stack, "GET", f"/admin/shops/{UK_SHOP}/warehouses")
+    blocked = admin(stack, "GET", f"/admin/shops/{UK_SHOP}/warehouses")
     assert blocked.status_code == 401 and "ttsc connect" in blocked.json()["hint"]
 
     # And the hourly run alerts once and then leaves the seller alone
     first = stack.fire_schedule("TokenRefreshFunction.Hourly")
     second = stack.fire_schedule("TokenRefreshFunction.Hourly")
     assert first.result["needs_reauthorization"] == [OPEN_ID] and second.result["needs_reauthorization"] == []
-    assert any("must re-authorize" in body for body in _alerts(stack, inbox))
+    assert any("must re-authorize" in body for body in alerts(stack, inbox))
 
     # And authorizing again clears it
     _authorize(stack)
-    assert _admin(stack, "GET", f"/admin/shops/{UK_SHOP}/warehouses").status_code == 200
+    assert admin(stack, "GET", f"/admin/shops/{UK_SHOP}/warehouses").status_code == 200
 
 
 def test_an_oauth_state_too_long_to_be_ours_gets_400_and_the_page_is_locked_down(stack: LocalStack) -> None:
@@ -169,7 +141,7 @@ def test_settings_refuse_unknown_fields_and_non_boolean_values(stack: LocalStack
     )
 
     assert response.status_code == 422, response.text
-    assert _admin(stack, "GET", "/admin/settings").json() == {"allow_app_store_installs": False}
+    assert admin(stack, "GET", "/admin/settings").json() == {"allow_app_store_installs": False}
 
 
 def test_deeply_nested_json_gets_400_not_a_crash(stack: LocalStack) -> None:

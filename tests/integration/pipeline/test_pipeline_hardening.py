@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 import requests
 
-from local_stack import LocalStack, StackConfig
-from tests.helpers import encode, sign_tiktok_webhook, tiktok_notification
-from tests.integration.stack_support import UNUSED_MAGENTO, UNUSED_TIKTOK
+from local_stack import LocalStack
+from tests.helpers import encode, tiktok_notification
+from tests.integration.stack_support import stack_without_sandboxes, unused_tiktok_signature
 
 pytestmark = pytest.mark.integration
 
@@ -27,26 +27,16 @@ SHOP = "7494049642642441621"
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    config = StackConfig(
-        state_dir=tmp_path_factory.mktemp("state"),
-        time_scale=0.003,
-        run_schedules=False,
-        tiktok=UNUSED_TIKTOK,
-        magento=UNUSED_MAGENTO,
-    )
-    with LocalStack(config) as running:
-        yield running
-
-
-def _sign(body: bytes) -> str:
-    creds = UNUSED_TIKTOK.credentials
-    return sign_tiktok_webhook(creds["app_key"], creds["app_secret"], body)
+    yield from stack_without_sandboxes(tmp_path_factory.mktemp("state"))
 
 
 def _post(
     stack: LocalStack, body: bytes, authorization: str | bytes | None = None, content_type: str = "application/json"
 ) -> requests.Response:
-    headers: dict[str, Any] = {"Content-Type": content_type, "Authorization": authorization or _sign(body)}
+    headers: dict[str, Any] = {
+        "Content-Type": content_type,
+        "Authorization": authorization or unused_tiktok_signature(body),
+    }
     return requests.post(f"{stack.url}/webhooks/tiktok", data=body, headers=headers, timeout=30)
 
 

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 import requests
 
-from local_stack import LocalStack, StackConfig
-from tests.helpers import encode, sign_tiktok_webhook, tiktok_notification
-from tests.integration.stack_support import UNUSED_MAGENTO, UNUSED_TIKTOK
+from local_stack import LocalStack
+from tests.helpers import encode, tiktok_notification
+from tests.integration.stack_support import UNUSED_TIKTOK, stack_without_sandboxes, unused_tiktok_signature
 
 pytestmark = pytest.mark.integration
 
@@ -21,23 +21,12 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     # One stack for the module: tests use distinct notification ids, and warm functions keep the suite fast.
-    config = StackConfig(
-        state_dir=tmp_path_factory.mktemp("state"),
-        time_scale=0.003,
-        run_schedules=False,
-        tiktok=UNUSED_TIKTOK,
-        magento=UNUSED_MAGENTO,
-    )
-    with LocalStack(config) as running:
-        yield running
+    yield from stack_without_sandboxes(tmp_path_factory.mktemp("state"))
 
 
 def _post_webhook(stack: LocalStack, body: bytes, signature: str | None = None) -> requests.Response:
-    creds = UNUSED_TIKTOK.credentials
     headers = {"Content-Type": "application/json"}
-    headers["Authorization"] = (
-        signature if signature is not None else sign_tiktok_webhook(creds["app_key"], creds["app_secret"], body)
-    )
+    headers["Authorization"] = signature if signature is not None else unused_tiktok_signature(body)
     return requests.post(f"{stack.url}/webhooks/tiktok", data=body, headers=headers, timeout=30)
 
 
@@ -136,8 +125,7 @@ def test_webhook_with_a_bad_signature_is_refused_and_changes_nothing(stack: Loca
 def test_signature_is_checked_over_the_raw_bytes(stack: LocalStack) -> None:
     # Same JSON, different bytes (spacing): the signature of the compact form does not fit the spaced one.
     notification = tiktok_notification(notification_id="333")
-    creds = UNUSED_TIKTOK.credentials
-    compact_signature = sign_tiktok_webhook(creds["app_key"], creds["app_secret"], encode(notification))
+    compact_signature = unused_tiktok_signature(encode(notification))
     spaced = json.dumps(notification, indent=2).encode()
 
     assert _post_webhook(stack, spaced, signature=compact_signature).status_code == 401

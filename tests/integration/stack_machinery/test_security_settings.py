@@ -7,24 +7,16 @@ from collections.abc import Iterator
 
 import pytest
 
-from local_stack import LocalStack, StackConfig
+from local_stack import LocalStack
 from local_stack.template import SamTemplate
-from tests.integration.stack_support import ROOT, UNUSED_MAGENTO, UNUSED_TIKTOK
+from tests.integration.stack_support import ROOT, stack_without_sandboxes
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    config = StackConfig(
-        state_dir=tmp_path_factory.mktemp("state"),
-        time_scale=0.003,
-        run_schedules=False,
-        tiktok=UNUSED_TIKTOK,
-        magento=UNUSED_MAGENTO,
-    )
-    with LocalStack(config) as running:
-        yield running
+    yield from stack_without_sandboxes(tmp_path_factory.mktemp("state"))
 
 
 @pytest.fixture(scope="module")

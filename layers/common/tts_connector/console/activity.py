@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from tts_connector import wiring
 from tts_connector.console.auth import ConsoleUser, require_operator
 from tts_connector.console.badges import SEVERITY_STATUSES, Badge, Severity, event_badge, event_severity
-from tts_connector.console.responses import current_user, form, fragment, parsed, query
+from tts_connector.console.lists import list_fragment
+from tts_connector.console.responses import current_user, form, parsed, query
 from tts_connector.errors import InvalidInputError, NotFoundError
 from tts_connector.events.activity import EventActivity
 from tts_connector.events.models import EventStatus, StoredEvent
@@ -141,17 +142,15 @@ def _activity_fragment(user: ConsoleUser, filters: ActivityFilters, notice: str 
     rows = list_activity(
         user, wiring.event_activity(), filters, now=now, stuck_after=get_settings().events_stuck_after_seconds
     )
-    shops = [s.shop_id for s in wiring.connect_store().list_shops()]
-    return fragment(
+    return list_fragment(
         "activity.html",
-        user=user,
-        rows=rows,
-        filters=filters,
-        shops=shops,
-        severities=list(Severity),
-        windows=list(WINDOWS),
+        user,
+        rows,
+        filters,
         limit=PAGE_LIMIT,
         notice=notice,
+        severities=list(Severity),
+        windows=list(WINDOWS),
     )
 
 

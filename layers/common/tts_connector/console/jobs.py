@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from tts_connector import wiring
 from tts_connector.console.auth import ConsoleUser, require_operator
 from tts_connector.console.badges import Badge, job_badge, push_failure_fix
+from tts_connector.console.lists import list_fragment
 from tts_connector.console.responses import current_user, fragment, parsed, query
 from tts_connector.console.slots import SlotValue
 from tts_connector.errors import ConflictError, InvalidInputError, NotFoundError
@@ -194,16 +195,7 @@ def jobs() -> Response[str]:
     if filters.job is not None:
         return _job_fragment(current_user(event), _job(filters.job))
     rows = list_jobs(wiring.job_store(), filters)
-    shops = [s.shop_id for s in wiring.connect_store().list_shops()]
-    return fragment(
-        "jobs.html",
-        user=current_user(event),
-        rows=rows,
-        filters=filters,
-        shops=shops,
-        states=list(JobState),
-        limit=PAGE_LIMIT,
-    )
+    return list_fragment("jobs.html", current_user(event), rows, filters, limit=PAGE_LIMIT, states=list(JobState))
 
 
 @router.get("/console/ui/jobs/<job_id>")

@@ -27,6 +27,7 @@ from tts_connector.console.badges import (
     listing_badge,
     push_failure_fix,
 )
+from tts_connector.console.lists import known_shop_ids
 from tts_connector.console.responses import current_user, form, fragment, parsed, query
 from tts_connector.console.slots import SlotValue
 from tts_connector.errors import InvalidInputError
@@ -236,10 +237,6 @@ def listings_slot(listings: ListingStore, jobs: JobStore, shop_id: str) -> SlotV
     return SlotValue(text, link=link)
 
 
-def _shop_ids() -> list[str]:
-    return [s.shop_id for s in wiring.connect_store().list_shops()]
-
-
 def _shop(requested: str | None, shops: list[str]) -> str | None:
     if requested is not None and requested not in shops:
         raise InvalidInputError(f"No shop {requested} is connected", hint="Choose one of the shops listed")
@@ -247,7 +244,7 @@ def _shop(requested: str | None, shops: list[str]) -> str | None:
 
 
 def _listings_fragment(user: ConsoleUser, filters: ListingFilters) -> Response[str]:
-    shops = _shop_ids()
+    shops = known_shop_ids()
     shop_id = _shop(filters.shop, shops)
     page = ListingsPage(None, [], None)
     if shop_id is not None:
@@ -258,7 +255,7 @@ def _listings_fragment(user: ConsoleUser, filters: ListingFilters) -> Response[s
 
 
 def _issues_fragment(user: ConsoleUser, shop: str | None, notice: str = "") -> Response[str]:
-    shops = _shop_ids()
+    shops = known_shop_ids()
     shop_id = _shop(shop, shops)
     groups: list[IssueGroup] = []
     if shop_id is not None:
@@ -289,7 +286,7 @@ def retry_issues() -> Response[str]:
     user = current_user(event)
     require_operator(user)
     request = parsed(IssueRetryForm, form(event))
-    shop_id = _shop(request.shop_id, _shop_ids())
+    shop_id = _shop(request.shop_id, known_shop_ids())
     assert shop_id is not None  # _shop returns the shop asked for
     jobs = wiring.job_store()
     notice = retry_issue(

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from tts_connector import wiring
 from tts_connector.console.auth import ConsoleUser, require_operator
 from tts_connector.console.badges import Badge, order_badge
-from tts_connector.console.responses import current_user, form, fragment, parsed, query
+from tts_connector.console.lists import known_shop_ids, list_fragment
+from tts_connector.console.responses import current_user, form, parsed, query
 from tts_connector.console.slots import SlotValue
 from tts_connector.errors import InvalidInputError
 from tts_connector.order_import import admin
@@ -146,17 +147,7 @@ def _orders_fragment(user: ConsoleUser, filters: OrderFilters, notice: str = "")
     rows = list_orders(
         user, wiring.order_store(), filters, wiring.refund_store().list(RefundState.OPEN, limit=PAGE_LIMIT)
     )
-    shops = [s.shop_id for s in wiring.connect_store().list_shops()]
-    return fragment(
-        "orders.html",
-        user=user,
-        rows=rows,
-        filters=filters,
-        shops=shops,
-        states=list(OrderState),
-        limit=PAGE_LIMIT,
-        notice=notice,
-    )
+    return list_fragment("orders.html", user, rows, filters, limit=PAGE_LIMIT, notice=notice, states=list(OrderState))
 
 
 @router.get("/console/ui/orders")
@@ -183,6 +174,5 @@ def retry() -> Response[str]:
     event = router.current_event
     user = current_user(event)
     require_operator(user)
-    shops = [s.shop_id for s in wiring.connect_store().list_shops()]
-    notice = retry_order(wiring.order_store(), shops, form(event).get("order_id", ""))
+    notice = retry_order(wiring.order_store(), known_shop_ids(), form(event).get("order_id", ""))
     return _orders_fragment(user, parse_filters(query(event)), notice)

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from tts_connector import wiring
 from tts_connector.console.auth import ConsoleUser, require_operator
 from tts_connector.console.badges import Badge, refund_badge
+from tts_connector.console.lists import known_shop_ids
 from tts_connector.console.responses import current_user, form, fragment, parsed, query
 from tts_connector.errors import ConflictError, ConnectorError
 from tts_connector.refunds import admin, buyer_requests
@@ -142,8 +143,7 @@ def retry() -> Response[str]:
     user = current_user(event)
     require_operator(user)
     refund_id = form(event).get("refund_id", "")
-    shops = [s.shop_id for s in wiring.connect_store().list_shops()]
-    record = admin.find_record(wiring.refund_store(), shops, refund_id)
+    record = admin.find_record(wiring.refund_store(), known_shop_ids(), refund_id)
     if record.state is not RefundState.FAILED:
         notice = f"{record.kind.value.capitalize()} {refund_id} is {record.state.value}: nothing to retry."
     else:

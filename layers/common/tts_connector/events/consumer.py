@@ -26,7 +26,8 @@ def fifo_consumer(process_event: EventProcessor) -> LambdaHandler:
     @tracer.capture_method
     def handle_record(record: SQSRecord) -> None:
         message = parse_event_message(record.body)
-        logger.append_keys(event_key=message.event_key, shop_id=message.shop_id)
+        # The group names the shop or the order a stopped batch holds back, for the logs of a stuck group.
+        logger.append_keys(event_key=message.event_key, shop_id=message.shop_id, group=message.message_group_id)
         outcome = process_event(message)
         metrics.add_metric(name=f"Event{outcome.status.value.title()}", unit=MetricUnit.Count, value=1)
         logger.info("Event handled", extra={"status": outcome.status.value, "detail": outcome.detail})

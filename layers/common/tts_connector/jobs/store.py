@@ -103,15 +103,13 @@ class DynamoDBJobStore:
             for key in keys:
                 item = JobItem(job_id=job.job_id, item_key=key, updated_at=now)
                 batch.put_item(Item=_item_record(item, expires))
-            batch.put_item(
-                Item={"pk": "JOBS", "sk": f"{now:012d}#{job.job_id}", "job_id": job.job_id, "kind": job.kind}
-            )
+            batch.put_item(Item=_pointer_record(job, now))
         # The job record last: a reader that finds it finds all its items.
         self._table.put_item(Item=_job_record(created, expires))
         return created
 
     def get(self, job_id: str) -> Job | None:
-        item = self._table.get_item(Key={"pk": f"JOB#{job_id}", "sk": "JOB"}, ConsistentRead=True).get("Item")
+        item = self._table.get_item(Key=_job_key(job_id), ConsistentRead=True).get("Item")
         return _to_job(item) if item else None
 
     def list_jobs(self, limit: int = 50, kind: str | None = None) -> list[Job]:
@@ -171,85 +169,75 @@ class DynamoDBJobStore:
             raise ValueError("record() takes a final status; use requeue() to retry")
         now = int(self._clock())
         counter = "succeeded" if status is ItemStatus.SUCCEEDED else "failed"
-        client = self._table.meta.client
-        try:
-            client.transact_write_items(
-                TransactItems=[
+        recorded = self._transact_if(
+            [
+                {
+                    "Update": {
+                        "TableName": self._table.name,
+                        "Key": _item_key(job_id, item_key),
+                        "UpdateExpression": "SET #s = :s, failure = :f, #r = :r, updated_at = :now",
+                        "ConditionExpression": "#s = :queued",
+                        "ExpressionAttributeNames": {"#s": "status", "#r": "result"},
+                        "ExpressionAttributeValues": {
+                            ":s": status.value,
+                            ":f": failure.model_dump_json() if failure else None,
+                            ":r": _json_map(result or {}),
+                            ":now": now,
+                            ":queued": ItemStatus.QUEUED.value,
+                        },
+                    }
+                },
+                {
+                    "Update": {
+                        "TableName": self._table.name,
+                        "Key": _job_key(job_id),
+                        # DynamoDB conditions cannot add, so the job also counts what is left.
+                        "UpdateExpression": f"ADD {counter} :one, remaining :minus",
+                        "ExpressionAttributeValues": {":one": 1, ":minus": -1},
+                    }
+                },
+            ]
+        )
+        if not recorded:
+            return ItemRecorded(changed=False, job_completed=False, job=self.get(job_id))
+        return ItemRecorded(changed=True, job_completed=self._complete_if_done(job_id, now), job=self.get(job_id))
+
+    def requeue(self, job_id: str, item_keys: Sequence[str]) -> list[str]:
+        requeued: list[str] = []
+        for key in item_keys:
+            if self._transact_if(
+                [
                     {
                         "Update": {
                             "TableName": self._table.name,
-                            "Key": _item_key(job_id, item_key),
-                            "UpdateExpression": "SET #s = :s, failure = :f, #r = :r, updated_at = :now",
-                            "ConditionExpression": "#s = :queued",
-                            "ExpressionAttributeNames": {"#s": "status", "#r": "result"},
+                            "Key": _item_key(job_id, key),
+                            "UpdateExpression": "SET #s = :queued, updated_at = :now REMOVE failure",
+                            "ConditionExpression": "#s = :failed",
+                            "ExpressionAttributeNames": {"#s": "status"},
                             "ExpressionAttributeValues": {
-                                ":s": status.value,
-                                ":f": failure.model_dump_json() if failure else None,
-                                ":r": _json_map(result or {}),
-                                ":now": now,
                                 ":queued": ItemStatus.QUEUED.value,
+                                ":failed": ItemStatus.FAILED.value,
+                                ":now": int(self._clock()),
                             },
                         }
                     },
                     {
                         "Update": {
                             "TableName": self._table.name,
-                            "Key": {"pk": f"JOB#{job_id}", "sk": "JOB"},
-                            # DynamoDB conditions cannot add, so the job also counts what is left.
-                            "UpdateExpression": f"ADD {counter} :one, remaining :minus",
-                            "ExpressionAttributeValues": {":one": 1, ":minus": -1},
+                            "Key": _job_key(job_id),
+                            "UpdateExpression": "ADD failed :minus, remaining :one SET #s = :running "
+                            "REMOVE finished_at",
+                            "ExpressionAttributeNames": {"#s": "status"},
+                            "ExpressionAttributeValues": {
+                                ":minus": -1,
+                                ":one": 1,
+                                ":running": JobStatus.RUNNING.value,
+                            },
                         }
                     },
                 ]
-            )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "TransactionCanceledException":
-                return ItemRecorded(changed=False, job_completed=False, job=self.get(job_id))
-            raise
-        return ItemRecorded(changed=True, job_completed=self._complete_if_done(job_id, now), job=self.get(job_id))
-
-    def requeue(self, job_id: str, item_keys: Sequence[str]) -> list[str]:
-        requeued: list[str] = []
-        client = self._table.meta.client
-        for key in item_keys:
-            try:
-                client.transact_write_items(
-                    TransactItems=[
-                        {
-                            "Update": {
-                                "TableName": self._table.name,
-                                "Key": _item_key(job_id, key),
-                                "UpdateExpression": "SET #s = :queued, updated_at = :now REMOVE failure",
-                                "ConditionExpression": "#s = :failed",
-                                "ExpressionAttributeNames": {"#s": "status"},
-                                "ExpressionAttributeValues": {
-                                    ":queued": ItemStatus.QUEUED.value,
-                                    ":failed": ItemStatus.FAILED.value,
-                                    ":now": int(self._clock()),
-                                },
-                            }
-                        },
-                        {
-                            "Update": {
-                                "TableName": self._table.name,
-                                "Key": {"pk": f"JOB#{job_id}", "sk": "JOB"},
-                                "UpdateExpression": "ADD failed :minus, remaining :one SET #s = :running "
-                                "REMOVE finished_at",
-                                "ExpressionAttributeNames": {"#s": "status"},
-                                "ExpressionAttributeValues": {
-                                    ":minus": -1,
-                                    ":one": 1,
-                                    ":running": JobStatus.RUNNING.value,
-                                },
-                            }
-                        },
-                    ]
-                )
-            except ClientError as exc:
-                if exc.response["Error"]["Code"] == "TransactionCanceledException":
-                    continue
-                raise
-            requeued.append(key)
+            ):
+                requeued.append(key)
         return requeued
 
     def open(self, job: Job) -> Job:
@@ -257,9 +245,7 @@ class DynamoDBJobStore:
         opened = job.model_copy(
             update={"total": 0, "succeeded": 0, "failed": 0, "created_at": now, "status": JobStatus.PLANNING}
         )
-        self._table.put_item(
-            Item={"pk": "JOBS", "sk": f"{now:012d}#{job.job_id}", "job_id": job.job_id, "kind": job.kind}
-        )
+        self._table.put_item(Item=_pointer_record(job, now))
         self._table.put_item(Item=_job_record(opened, now + RETENTION_SECONDS))
         return opened
 
@@ -293,7 +279,7 @@ class DynamoDBJobStore:
             {
                 "Update": {
                     "TableName": self._table.name,
-                    "Key": {"pk": f"JOB#{job_id}", "sk": "JOB"},
+                    "Key": _job_key(job_id),
                     "UpdateExpression": "ADD #t :n, remaining :n",
                     "ConditionExpression": "#s = :planning",
                     "ExpressionAttributeNames": {"#t": "total", "#s": "status"},
@@ -301,13 +287,7 @@ class DynamoDBJobStore:
                 }
             }
         )
-        try:
-            self._table.meta.client.transact_write_items(TransactItems=actions)
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "TransactionCanceledException":
-                return False
-            raise
-        return True
+        return self._transact_if(actions)
 
     def advance_planning(self, job_id: str, cursor: str | None, next_cursor: str) -> bool:
         condition = "#s = :planning AND " + (
@@ -316,55 +296,69 @@ class DynamoDBJobStore:
         values: dict[str, Any] = {":next": next_cursor, ":planning": JobStatus.PLANNING.value}
         if cursor is not None:
             values[":cursor"] = cursor
-        try:
-            self._table.update_item(
-                Key={"pk": f"JOB#{job_id}", "sk": "JOB"},
-                UpdateExpression="SET plan_cursor = :next",
-                ConditionExpression=condition,
-                ExpressionAttributeNames={"#s": "status"},
-                ExpressionAttributeValues=values,
-            )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return self._update_if(
+            Key=_job_key(job_id),
+            UpdateExpression="SET plan_cursor = :next",
+            ConditionExpression=condition,
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues=values,
+        )
 
     def finish_planning(self, job_id: str) -> bool:
         now = int(self._clock())
-        try:
-            self._table.update_item(
-                Key={"pk": f"JOB#{job_id}", "sk": "JOB"},
-                UpdateExpression="SET #s = :running",
-                ConditionExpression="#s = :planning",
-                ExpressionAttributeNames={"#s": "status"},
-                ExpressionAttributeValues={":running": JobStatus.RUNNING.value, ":planning": JobStatus.PLANNING.value},
-            )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise
-        return self._complete_if_done(job_id, now)
+        started = self._update_if(
+            Key=_job_key(job_id),
+            UpdateExpression="SET #s = :running",
+            ConditionExpression="#s = :planning",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={":running": JobStatus.RUNNING.value, ":planning": JobStatus.PLANNING.value},
+        )
+        return started and self._complete_if_done(job_id, now)
 
     def _complete_if_done(self, job_id: str, now: int) -> bool:
+        return self._update_if(
+            Key=_job_key(job_id),
+            UpdateExpression="SET #s = :done, finished_at = :now",
+            ConditionExpression="#s = :running AND remaining <= :zero",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={
+                ":done": JobStatus.COMPLETED.value,
+                ":running": JobStatus.RUNNING.value,
+                ":now": now,
+                ":zero": 0,
+            },
+        )
+
+    # Conditional writes answer whether their condition held: a refused one is a duplicate or a lost race, not
+    # an error, and the caller decides what that means.
+    def _update_if(self, **update: Any) -> bool:
+        """`update_item(**update)`; False when its ConditionExpression did not hold."""
         try:
-            self._table.update_item(
-                Key={"pk": f"JOB#{job_id}", "sk": "JOB"},
-                UpdateExpression="SET #s = :done, finished_at = :now",
-                ConditionExpression="#s = :running AND remaining <= :zero",
-                ExpressionAttributeNames={"#s": "status"},
-                ExpressionAttributeValues={
-                    ":done": JobStatus.COMPLETED.value,
-                    ":running": JobStatus.RUNNING.value,
-                    ":now": now,
-                    ":zero": 0,
-                },
-            )
+            self._table.update_item(**update)
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 return False
             raise
         return True
+
+    def _transact_if(self, actions: list[dict[str, Any]]) -> bool:
+        """All of `actions` in one transaction; False when a condition of one of them did not hold."""
+        try:
+            self._table.meta.client.transact_write_items(TransactItems=actions)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "TransactionCanceledException":
+                return False
+            raise
+        return True
+
+
+def _job_key(job_id: str) -> dict[str, str]:
+    return {"pk": f"JOB#{job_id}", "sk": "JOB"}
+
+
+def _pointer_record(job: Job, created_at: int) -> dict[str, Any]:
+    """The job's entry in the newest-first index of jobs (`list_jobs`)."""
+    return {"pk": "JOBS", "sk": f"{created_at:012d}#{job.job_id}", "job_id": job.job_id, "kind": job.kind}
 
 
 def _item_key(job_id: str, item_key: str) -> dict[str, str]:

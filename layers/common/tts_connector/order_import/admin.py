@@ -19,6 +19,7 @@ from tts_connector.order_import.requests import retry_request
 from tts_connector.order_import.store import OrderStore
 from tts_connector.order_import.sync import SyncReport, scan_magento_shipments, sync_shop_orders
 from tts_connector.shop_settings import ShopSettingsStore
+from tts_connector.sync_cursor import SyncRequest
 from tts_connector.tiktok.api import TikTokShopApi
 from tts_connector.tiktok.client import ShopRef
 
@@ -51,14 +52,6 @@ class RetryReport(BaseModel):
     shop_id: str
     event_key: str
     previous_state: OrderState
-
-
-class SyncRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    shop_id: str | None = Field(default=None, min_length=1, max_length=64)
-    # Unix seconds; unset continues from each shop's cursor (with overlap).
-    since: int | None = Field(default=None, ge=0)
 
 
 class ShopSyncView(BaseModel):

@@ -9,6 +9,7 @@ pipeline (recorded once per event key, retried, parked in the DLQ, replayable).
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,17 +39,39 @@ class ConvergeRequest(BaseModel):
     requested_at: int = 0
 
 
-def converge_event(request: ConvergeRequest, key: str) -> InboundEvent:
-    """`key` identifies the request, so the same finding from two paths (an event and a scan) runs once."""
+class OrderScopedRequest(Protocol):
+    """A request the connector queues for itself about one TikTok order (a converge, a refund's settle)."""
+
+    @property
+    def shop_id(self) -> str: ...
+
+    @property
+    def order_id(self) -> str: ...
+
+    @property
+    def requested_at(self) -> int: ...
+
+    def model_dump(self, *, mode: str) -> dict[str, Any]: ...
+
+
+def order_request_event(source: str, topic: str, request: OrderScopedRequest, key: str) -> InboundEvent:
+    """The request as an event in the order's own group (`<shop>:order:<id>`, the one TikTok's order events use),
+    so it runs one at a time and in order with everything else about that order; `key` (under `source`) makes
+    the same request from two paths run once."""
     return InboundEvent(
-        event_key=f"{SOURCE}:{key}",
-        source=SOURCE,
-        topic=TOPIC,
+        event_key=f"{source}:{key}",
+        source=source,
+        topic=topic,
         shop_id=request.shop_id,
         occurred_at=request.requested_at,
         message_group_id=bounded_group_id(request.shop_id, "order", request.order_id),
         payload=request.model_dump(mode="json"),
     )
+
+
+def converge_event(request: ConvergeRequest, key: str) -> InboundEvent:
+    """`key` identifies the request, so the same finding from two paths (an event and a scan) runs once."""
+    return order_request_event(SOURCE, TOPIC, request, key)
 
 
 def shipment_request(shop_id: str, order_id: str, shipment_id: int | None, now: int, key: str) -> InboundEvent:

@@ -11,6 +11,7 @@ from tts_connector.errors import NotFoundError
 from tts_connector.order_import import admin
 from tts_connector.order_import.options import CARRIERS_SECTION, ORDERS_SECTION, CarrierMap, OrderSettings
 from tts_connector.order_import.records import OrderState
+from tts_connector.sync_cursor import SyncRequest
 from tts_connector.tiktok.client import ShopRef
 
 router = APIGatewayRouter()  # type: ignore[no-untyped-call]
@@ -55,7 +56,7 @@ def retry_order(order_id: str) -> admin.RetryReport:
 
 
 @router.post("/admin/orders/sync", summary="Reconcile now: queue orders TikTok changed since a time")
-def sync_orders(request: Annotated[admin.SyncRequest, Body()]) -> admin.SyncResult:
+def sync_orders(request: Annotated[SyncRequest, Body()]) -> admin.SyncResult:
     return admin.run_sync(
         request,
         _served_shops(),

@@ -61,11 +61,54 @@ def _record_key(shop_id: str, tiktok_order_id: str) -> dict[str, str]:
     return {"pk": f"ORDER#{shop_id}#{tiktok_order_id}", "sk": "ORDER"}
 
 
-class DynamoDBOrderStore:
+class OrdersTableStore:
+    """What the stores on OrdersTable share (order records here, refund records in `refunds.store`): the
+    reconciliation cursors, saves conditional on the version read, and reads of the state index."""
+
     def __init__(self, table: Any, clock: Callable[[], float] = time.time):
         self._table = table
         self._clock = clock
 
+    def get_cursor(self, name: str) -> int | None:
+        item = self._table.get_item(Key={"pk": f"CURSOR#{name}", "sk": "CURSOR"}, ConsistentRead=True).get("Item")
+        return int(item["value"]) if item else None
+
+    def set_cursor(self, name: str, value: int) -> None:
+        self._table.put_item(
+            Item={"pk": f"CURSOR#{name}", "sk": "CURSOR", "value": int(value), "updated_at": int(self._clock())}
+        )
+
+    def _put_if_version(self, item: dict[str, Any], read_version: int, conflict: Callable[[], Exception]) -> None:
+        """Put `item` if nobody saved it since `read_version` was read (0: it must not exist yet); raises
+        `conflict()` otherwise, so two runs can never both apply their changes."""
+        condition = Attr("pk").not_exists() if read_version == 0 else Attr("version").eq(read_version)
+        try:
+            self._table.put_item(Item=item, ConditionExpression=condition)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise conflict() from exc
+            raise
+
+    def _items_in_state(self, state: str, limit: int) -> Iterator[dict[str, Any]]:
+        """Items whose `state` attribute is `state`, most recently changed first, page after page up to `limit`."""
+        kwargs: dict[str, Any] = {
+            "IndexName": STATE_INDEX,
+            "KeyConditionExpression": Key("state").eq(state),
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        seen = 0
+        while seen < limit:
+            page = self._table.query(**kwargs)
+            for item in page.get("Items", []):
+                seen += 1
+                yield item
+            if "LastEvaluatedKey" not in page:
+                return
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+class DynamoDBOrderStore(OrdersTableStore):
     def get(self, shop_id: str, tiktok_order_id: str) -> OrderRecord | None:
         item = self._table.get_item(Key=_record_key(shop_id, tiktok_order_id), ConsistentRead=True).get("Item")
         return _to_record(item) if item else None
@@ -98,51 +141,23 @@ class DynamoDBOrderStore:
         }
         if saved.magento_order_id is not None:
             item["magento_order_id"] = saved.magento_order_id
-        condition = Attr("pk").not_exists() if record.version == 0 else Attr("version").eq(record.version)
-        try:
-            self._table.put_item(Item=item, ConditionExpression=condition)
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise OrderRecordConflict(
-                    f"Order {record.tiktok_order_id} changed while it was being processed; retrying",
-                    details={"shop_id": record.shop_id, "order_id": record.tiktok_order_id},
-                ) from exc
-            raise
+        self._put_if_version(
+            item,
+            record.version,
+            lambda: OrderRecordConflict(
+                f"Order {record.tiktok_order_id} changed while it was being processed; retrying",
+                details={"shop_id": record.shop_id, "order_id": record.tiktok_order_id},
+            ),
+        )
         return saved
 
     def list(self, state: OrderState | None = None, *, limit: int = 100) -> list[OrderRecord]:
         states = [state] if state is not None else list(OrderState)
         found: list[OrderRecord] = []
         for one in states:
-            found.extend(self._by_state(one, limit))
+            found.extend(_to_record(item) for item in self._items_in_state(one.value, limit))
         found.sort(key=lambda r: r.updated_at, reverse=True)
         return found[:limit]
-
-    def _by_state(self, state: OrderState, limit: int) -> Iterator[OrderRecord]:
-        kwargs: dict[str, Any] = {
-            "IndexName": STATE_INDEX,
-            "KeyConditionExpression": Key("state").eq(state.value),
-            "ScanIndexForward": False,
-            "Limit": limit,
-        }
-        seen = 0
-        while seen < limit:
-            page = self._table.query(**kwargs)
-            for item in page.get("Items", []):
-                seen += 1
-                yield _to_record(item)
-            if "LastEvaluatedKey" not in page:
-                return
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-
-    def get_cursor(self, name: str) -> int | None:
-        item = self._table.get_item(Key={"pk": f"CURSOR#{name}", "sk": "CURSOR"}, ConsistentRead=True).get("Item")
-        return int(item["value"]) if item else None
-
-    def set_cursor(self, name: str, value: int) -> None:
-        self._table.put_item(
-            Item={"pk": f"CURSOR#{name}", "sk": "CURSOR", "value": int(value), "updated_at": int(self._clock())}
-        )
 
 
 def _to_record(item: dict[str, Any]) -> OrderRecord:

@@ -5,8 +5,8 @@ without a change-event module send no shipment events. Both sweeps queue an `ord
 order that needs a look, in the order's FIFO group; the request is keyed by what was found (order and
 TikTok update time; shipment and its tracking numbers), so finding the same thing twice queues it once.
 
-Cursors overlap the previous run by `OVERLAP_SECONDS`: TikTok's search is not promised to show an order the
-second its update_time is set, and Magento's `created_at` has second resolution.
+Cursors overlap the previous run by `sync_cursor.OVERLAP_SECONDS`: TikTok's search is not promised to show an
+order the second its update_time is set, and Magento's `created_at` has second resolution.
 """
 
 from __future__ import annotations
@@ -31,11 +31,11 @@ from tts_connector.order_import.records import OrderState
 from tts_connector.order_import.requests import shipment_request, sync_request
 from tts_connector.order_import.store import OrderStore
 from tts_connector.shop_settings import ShopSettingsStore
+from tts_connector.sync_cursor import sync_since
 from tts_connector.tiktok.api import TikTokShopApi
 from tts_connector.tiktok.client import ShopRef
 from tts_connector.tiktok.models.order import OrderSearchFilter
 
-OVERLAP_SECONDS = 600
 PAGE_SIZE = 50
 SHIPMENTS_CURSOR = "magento-shipments"
 
@@ -46,6 +46,8 @@ def orders_cursor(shop_id: str) -> str:
 
 @dataclass
 class SyncReport:
+    """One shop's run (orders here, returns or cancellations in `refunds.sync`)."""
+
     shop_id: str
     since: int
     queued: list[str] = field(default_factory=list)
@@ -53,6 +55,11 @@ class SyncReport:
     # Where the next run starts; less than the run's start when the time budget ran out first.
     cursor: int = 0
     complete: bool = True
+
+
+def _initial_sync_seconds(shop_settings: ShopSettingsStore, shop_id: str) -> int:
+    """How far back a shop's first run looks (the merchant's setting)."""
+    return shop_settings.get(shop_id, ORDERS_SECTION, OrderSettings).initial_sync_hours * 3600
 
 
 def sync_shop_orders(
@@ -70,12 +77,7 @@ def sync_shop_orders(
     started = int(clock())
     cursor_name = orders_cursor(shop.shop_id)
     if since is None:
-        stored = store.get_cursor(cursor_name)
-        if stored is None:
-            hours = shop_settings.get(shop.shop_id, ORDERS_SECTION, OrderSettings).initial_sync_hours
-            since = started - hours * 3600
-        else:
-            since = stored - OVERLAP_SECONDS
+        since = sync_since(store, cursor_name, lambda: _initial_sync_seconds(shop_settings, shop.shop_id), started)
     report = SyncReport(shop_id=shop.shop_id, since=since, cursor=started)
     token: str | None = None
     progress = since
@@ -125,8 +127,7 @@ def scan_magento_shipments(
 ) -> list[int]:
     """Queue the TikTok seller-shipping orders that have a Magento shipment with tracking not yet pushed."""
     started = int(clock())
-    stored = store.get_cursor(SHIPMENTS_CURSOR)
-    since = started - first_lookback_seconds if stored is None else stored - OVERLAP_SECONDS
+    since = sync_since(store, SHIPMENTS_CURSOR, lambda: first_lookback_seconds, started)
     criteria = SearchCriteria(page_size=100).where("created_at", _magento_time(since), "gteq").sort_by("entity_id")
     queued: list[int] = []
     for shipment in iterate_all(magento.sales.search_shipments, criteria):

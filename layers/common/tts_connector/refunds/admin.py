@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
 from tts_connector.errors import InvalidInputError, NotFoundError
 from tts_connector.refunds.handlers import Enqueue
@@ -37,13 +37,6 @@ class RetryReport(BaseModel):
     shop_id: str
     event_key: str
     previous_state: RefundState
-
-
-class SyncRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    shop_id: str | None = Field(default=None, min_length=1, max_length=64)
-    since: int | None = Field(default=None, ge=0)
 
 
 def summary(r: RefundRecord) -> RefundSummary:

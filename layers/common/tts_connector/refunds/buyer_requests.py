@@ -10,6 +10,7 @@ and the decision (reference §8.5): repeating the same command, or a retry after
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -29,6 +30,8 @@ from tts_connector.tiktok.models.returns import (
     RejectReturnRequest,
     ReturnOrder,
     ReturnSearchFilter,
+    ReversePage,
+    ReverseRequest,
 )
 
 APPROVE_FOR = {
@@ -89,75 +92,83 @@ class DecisionResult(BaseModel):
     idempotency_key: str
 
 
-def _next_action(record: ReturnOrder | Cancellation) -> tuple[str | None, int | None]:
+def _next_action(record: ReverseRequest) -> tuple[str | None, int | None]:
     first = record.seller_next_action_response[0] if record.seller_next_action_response else None
     return (first.action, first.deadline) if first else (None, None)
 
 
-def _pending_return(r: ReturnOrder, shop_id: str, orders: OrderRecords) -> PendingRequest:
-    action, deadline = _next_action(r)
-    order = orders.get(shop_id, r.order_id)
-    amount = r.refund_amount
+def _pending(
+    record: ReverseRequest,
+    kind: RefundKind,
+    request_id: str,
+    shop_id: str,
+    orders: OrderRecords,
+    request_type: str,
+    status: str,
+    reason: str | None,
+    line_item_ids: list[str],
+) -> PendingRequest:
+    action, deadline = _next_action(record)
+    order = orders.get(shop_id, record.order_id)
+    amount = record.refund_amount
     return PendingRequest(
-        kind=RefundKind.RETURN,
-        request_id=r.return_id,
+        kind=kind,
+        request_id=request_id,
         shop_id=shop_id,
-        tiktok_order_id=r.order_id,
+        tiktok_order_id=record.order_id,
         magento_increment_id=order.magento_increment_id if order else None,
-        request_type=r.return_type,
-        status=r.return_status,
-        reason=r.return_reason_text or r.return_reason,
+        request_type=request_type,
+        status=status,
+        reason=reason,
         refund_total=money(amount.refund_total) if amount else None,
         currency=amount.currency if amount else None,
         next_action=action,
         deadline=deadline,
-        line_item_ids=[i.order_line_item_id for i in r.return_line_items],
+        line_item_ids=line_item_ids,
     )
+
+
+def _pending_return(r: ReturnOrder, shop_id: str, orders: OrderRecords) -> PendingRequest:
+    reason, lines = r.return_reason_text or r.return_reason, [i.order_line_item_id for i in r.return_line_items]
+    return _pending(r, RefundKind.RETURN, r.return_id, shop_id, orders, r.return_type, r.return_status, reason, lines)
 
 
 def _pending_cancellation(c: Cancellation, shop_id: str, orders: OrderRecords) -> PendingRequest:
-    action, deadline = _next_action(c)
-    order = orders.get(shop_id, c.order_id)
-    amount = c.refund_amount
-    return PendingRequest(
-        kind=RefundKind.CANCELLATION,
-        request_id=c.cancel_id,
-        shop_id=shop_id,
-        tiktok_order_id=c.order_id,
-        magento_increment_id=order.magento_increment_id if order else None,
-        request_type=c.cancel_type or "",
-        status=c.cancel_status,
-        reason=c.cancel_reason_text or c.cancel_reason,
-        refund_total=money(amount.refund_total) if amount else None,
-        currency=amount.currency if amount else None,
-        next_action=action,
-        deadline=deadline,
-        line_item_ids=[i.order_line_item_id for i in c.cancel_line_items],
-    )
+    reason, lines = c.cancel_reason_text or c.cancel_reason, [i.order_line_item_id for i in c.cancel_line_items]
+    kind, request_type = RefundKind.CANCELLATION, c.cancel_type or ""
+    return _pending(c, kind, c.cancel_id, shop_id, orders, request_type, c.cancel_status, reason, lines)
+
+
+def _read_pages[P: ReversePage](
+    search: Callable[[str | None], P], read: Callable[[P], list[PendingRequest]]
+) -> list[PendingRequest]:
+    """What `read` makes of each page `search` answers, following TikTok's page tokens up to MAX_PAGES."""
+    found: list[PendingRequest] = []
+    token: str | None = None
+    for _ in range(MAX_PAGES):
+        page = search(token)
+        found += read(page)
+        token = page.next_page_token
+        if not token:
+            break
+    return found
 
 
 def list_pending(tiktok: TikTokShopApi, shop: ShopRef, orders: OrderRecords) -> list[PendingRequest]:
     """Every request waiting for the seller: cancellations first, then returns (each oldest first)."""
-    found: list[PendingRequest] = []
-    token: str | None = None
-    for _ in range(MAX_PAGES):
-        cpage = tiktok.returns.search_cancellations(
+    cancellations = _read_pages(
+        lambda token: tiktok.returns.search_cancellations(
             shop, CancellationSearchFilter(cancel_status=[CANCEL_PENDING]), page_token=token
-        )
-        found += [_pending_cancellation(c, shop.shop_id, orders) for c in cpage.cancellations]
-        token = cpage.next_page_token
-        if not token:
-            break
-    token = None
-    for _ in range(MAX_PAGES):
-        rpage = tiktok.returns.search_returns(
+        ),
+        lambda page: [_pending_cancellation(c, shop.shop_id, orders) for c in page.cancellations],
+    )
+    returns = _read_pages(
+        lambda token: tiktok.returns.search_returns(
             shop, ReturnSearchFilter(return_status=sorted(PENDING_REQUESTS)), page_token=token
-        )
-        found += [_pending_return(r, shop.shop_id, orders) for r in rpage.return_orders]
-        token = rpage.next_page_token
-        if not token:
-            break
-    return found
+        ),
+        lambda page: [_pending_return(r, shop.shop_id, orders) for r in page.return_orders],
+    )
+    return cancellations + returns
 
 
 def find_request(tiktok: TikTokShopApi, shop: ShopRef, request_id: str) -> ReturnOrder | Cancellation:
@@ -191,20 +202,24 @@ def _decision(record: ReturnOrder, table: dict[str, str], given: str | None, ver
     return table[action]
 
 
+def _require_pending(cancellation: Cancellation, request_id: str) -> None:
+    if cancellation.cancel_status != CANCEL_PENDING:
+        raise ConflictError(f"Cancellation {request_id} is {cancellation.cancel_status}, not pending")
+
+
+def _decided(kind: RefundKind, shop: ShopRef, request_id: str, decision: str, key: str) -> DecisionResult:
+    return DecisionResult(
+        kind=kind, request_id=request_id, shop_id=shop.shop_id, decision=decision, idempotency_key=key
+    )
+
+
 def approve(tiktok: TikTokShopApi, shop: ShopRef, request_id: str, body: ApproveRequest) -> DecisionResult:
     record = find_request(tiktok, shop, request_id)
     if isinstance(record, Cancellation):
-        if record.cancel_status != CANCEL_PENDING:
-            raise ConflictError(f"Cancellation {request_id} is {record.cancel_status}, not pending")
+        _require_pending(record, request_id)
         key = _key("approve", request_id, "APPROVE_CANCELLATION")
         tiktok.returns.approve_cancellation(shop, request_id, idempotency_key=key)
-        return DecisionResult(
-            kind=RefundKind.CANCELLATION,
-            request_id=request_id,
-            shop_id=shop.shop_id,
-            decision="APPROVE_CANCELLATION",
-            idempotency_key=key,
-        )
+        return _decided(RefundKind.CANCELLATION, shop, request_id, "APPROVE_CANCELLATION", key)
     decision = _decision(record, APPROVE_FOR, body.decision, "approve")
     key = _key("approve", request_id, decision)
     tiktok.returns.approve_return(
@@ -213,9 +228,7 @@ def approve(tiktok: TikTokShopApi, shop: ShopRef, request_id: str, body: Approve
         ApproveReturnRequest(decision=decision, buyer_keep_item=body.buyer_keep_item),
         idempotency_key=key,
     )
-    return DecisionResult(
-        kind=RefundKind.RETURN, request_id=request_id, shop_id=shop.shop_id, decision=decision, idempotency_key=key
-    )
+    return _decided(RefundKind.RETURN, shop, request_id, decision, key)
 
 
 def reject(tiktok: TikTokShopApi, shop: ShopRef, request_id: str, body: RejectRequest) -> DecisionResult:
@@ -228,8 +241,7 @@ def reject(tiktok: TikTokShopApi, shop: ShopRef, request_id: str, body: RejectRe
             details={"reasons": names},
         )
     if isinstance(record, Cancellation):
-        if record.cancel_status != CANCEL_PENDING:
-            raise ConflictError(f"Cancellation {request_id} is {record.cancel_status}, not pending")
+        _require_pending(record, request_id)
         key = _key("reject", request_id, body.reason)
         tiktok.returns.reject_cancellation(
             shop,
@@ -237,13 +249,7 @@ def reject(tiktok: TikTokShopApi, shop: ShopRef, request_id: str, body: RejectRe
             RejectCancellationRequest(reject_reason=body.reason, comment=body.comment),
             idempotency_key=key,
         )
-        return DecisionResult(
-            kind=RefundKind.CANCELLATION,
-            request_id=request_id,
-            shop_id=shop.shop_id,
-            decision="REJECT_CANCELLATION",
-            idempotency_key=key,
-        )
+        return _decided(RefundKind.CANCELLATION, shop, request_id, "REJECT_CANCELLATION", key)
     decision = _decision(record, REJECT_FOR, body.decision, "reject")
     key = _key("reject", request_id, decision)
     tiktok.returns.reject_return(
@@ -252,6 +258,4 @@ def reject(tiktok: TikTokShopApi, shop: ShopRef, request_id: str, body: RejectRe
         RejectReturnRequest(decision=decision, reject_reason=body.reason, comment=body.comment),
         idempotency_key=key,
     )
-    return DecisionResult(
-        kind=RefundKind.RETURN, request_id=request_id, shop_id=shop.shop_id, decision=decision, idempotency_key=key
-    )
+    return _decided(RefundKind.RETURN, shop, request_id, decision, key)

@@ -11,7 +11,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tts_connector.events.models import InboundEvent, bounded_group_id
+from tts_connector.events.models import InboundEvent
+from tts_connector.order_import.requests import order_request_event
 from tts_connector.refunds.records import RefundKind
 
 SOURCE = "refunds"
@@ -38,15 +39,7 @@ class SettleRequest(BaseModel):
 
 
 def settle_event(request: SettleRequest, key: str) -> InboundEvent:
-    return InboundEvent(
-        event_key=f"{SOURCE}:{key}",
-        source=SOURCE,
-        topic=TOPIC,
-        shop_id=request.shop_id,
-        occurred_at=request.requested_at,
-        message_group_id=bounded_group_id(request.shop_id, "order", request.order_id),
-        payload=request.model_dump(mode="json"),
-    )
+    return order_request_event(SOURCE, TOPIC, request, key)
 
 
 def settle_request(

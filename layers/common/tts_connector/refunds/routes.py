@@ -11,6 +11,7 @@ from tts_connector.refunds import admin, buyer_requests
 from tts_connector.refunds.options import REFUNDS_SECTION, RefundSettings
 from tts_connector.refunds.records import RefundRecord, RefundState
 from tts_connector.refunds.sync import reconcile_refunds
+from tts_connector.sync_cursor import SyncRequest
 from tts_connector.tiktok.client import ShopRef
 
 router = APIGatewayRouter()  # type: ignore[no-untyped-call]
@@ -46,7 +47,7 @@ def retry_refund(refund_id: str) -> admin.RetryReport:
 
 
 @router.post("/admin/refunds/sync", summary="Reconcile now: queue returns and cancellations changed since a time")
-def sync_refunds(request: Annotated[admin.SyncRequest, Body()]) -> dict[str, Any]:
+def sync_refunds(request: Annotated[SyncRequest, Body()]) -> dict[str, Any]:
     shops = [admin.pick_shop(_served(), request.shop_id)] if request.shop_id else _served()
     return reconcile_refunds(
         wiring.refund_services(),

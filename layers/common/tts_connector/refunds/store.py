@@ -12,17 +12,12 @@ index keeps naming orders only. Every save is conditional on the version read.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from typing import Any, Protocol
-
-from boto3.dynamodb.conditions import Attr, Key
-from botocore.exceptions import ClientError
+from typing import Protocol
 
 from tts_connector.errors import TransientError
+from tts_connector.order_import.store import OrdersTableStore
 from tts_connector.refunds.records import RefundKind, RefundRecord, RefundState
 
-STATE_INDEX = "state-updated_at-index"
 STATE_PREFIX = "refund:"
 
 
@@ -48,11 +43,7 @@ def record_key(shop_id: str, kind: RefundKind, refund_id: str) -> dict[str, str]
     return {"pk": f"REFUND#{shop_id}#{kind.value}#{refund_id}", "sk": "REFUND"}
 
 
-class DynamoDBRefundStore:
-    def __init__(self, table: Any, clock: Callable[[], float] = time.time):
-        self._table = table
-        self._clock = clock
-
+class DynamoDBRefundStore(OrdersTableStore):
     def get(self, shop_id: str, kind: RefundKind, refund_id: str) -> RefundRecord | None:
         item = self._table.get_item(Key=record_key(shop_id, kind, refund_id), ConsistentRead=True).get("Item")
         return RefundRecord.model_validate_json(str(item["data"])) if item else None
@@ -69,37 +60,20 @@ class DynamoDBRefundStore:
             "version": saved.version,
             "data": saved.model_dump_json(),
         }
-        condition = Attr("pk").not_exists() if record.version == 0 else Attr("version").eq(record.version)
-        try:
-            self._table.put_item(Item=item, ConditionExpression=condition)
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise RefundRecordConflict(
-                    f"TikTok {record.kind.value} {record.refund_id} changed while it was being processed; retrying",
-                    details={"shop_id": record.shop_id, "refund_id": record.refund_id},
-                ) from exc
-            raise
+        self._put_if_version(
+            item,
+            record.version,
+            lambda: RefundRecordConflict(
+                f"TikTok {record.kind.value} {record.refund_id} changed while it was being processed; retrying",
+                details={"shop_id": record.shop_id, "refund_id": record.refund_id},
+            ),
+        )
         return saved
 
     def list(self, state: RefundState | None = None, *, limit: int = 100) -> list[RefundRecord]:
         found: list[RefundRecord] = []
         for one in [state] if state is not None else list(RefundState):
-            kwargs: dict[str, Any] = {
-                "IndexName": STATE_INDEX,
-                "KeyConditionExpression": Key("state").eq(STATE_PREFIX + one.value),
-                "ScanIndexForward": False,
-                "Limit": limit,
-            }
-            page = self._table.query(**kwargs)
-            found += [RefundRecord.model_validate_json(str(i["data"])) for i in page.get("Items", [])]
+            items = self._items_in_state(STATE_PREFIX + one.value, limit)
+            found += [RefundRecord.model_validate_json(str(i["data"])) for i in items]
         found.sort(key=lambda r: r.updated_at, reverse=True)
         return found[:limit]
-
-    def get_cursor(self, name: str) -> int | None:
-        item = self._table.get_item(Key={"pk": f"CURSOR#{name}", "sk": "CURSOR"}, ConsistentRead=True).get("Item")
-        return int(item["value"]) if item else None
-
-    def set_cursor(self, name: str, value: int) -> None:
-        self._table.put_item(
-            Item={"pk": f"CURSOR#{name}", "sk": "CURSOR", "value": int(value), "updated_at": int(self._clock())}
-        )

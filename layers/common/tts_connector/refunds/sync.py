@@ -11,22 +11,22 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
 from tts_connector.errors import ConnectorError
 from tts_connector.observability import logger, metrics
+from tts_connector.order_import.sync import SyncReport
 from tts_connector.refunds.handlers import Enqueue
 from tts_connector.refunds.records import RefundKind, RefundState
 from tts_connector.refunds.requests import Reason, settle_request
 from tts_connector.refunds.settle import RefundServices
 from tts_connector.refunds.tiktok_view import Ticket, from_cancellation, from_return
+from tts_connector.sync_cursor import sync_since
 from tts_connector.tiktok.client import ShopRef
 from tts_connector.tiktok.models.returns import CancellationSearchFilter, ReturnSearchFilter
 
-OVERLAP_SECONDS = 600
 INITIAL_LOOKBACK_SECONDS = 24 * 3600
 PAGE_SIZE = 50
 # States a new look can change: anything not yet credited, closed or settled without a credit memo.
@@ -35,16 +35,6 @@ SETTLED = frozenset({RefundState.CREDITED, RefundState.NOT_CREDITED, RefundState
 
 def refunds_cursor(kind: RefundKind, shop_id: str) -> str:
     return f"refunds#{kind.value}#{shop_id}"
-
-
-@dataclass
-class RefundSyncReport:
-    shop_id: str
-    since: int
-    queued: list[str] = field(default_factory=list)
-    up_to_date: int = 0
-    cursor: int = 0
-    complete: bool = True
 
 
 def _search(
@@ -82,13 +72,12 @@ def sync_shop_refunds(
     *,
     since: int | None = None,
     deadline: float | None = None,
-) -> RefundSyncReport:
+) -> SyncReport:
     now = int(services.clock())
     name = refunds_cursor(kind, shop.shop_id)
     if since is None:
-        cursor = services.store.get_cursor(name)
-        since = cursor - OVERLAP_SECONDS if cursor is not None else now - INITIAL_LOOKBACK_SECONDS
-    report = RefundSyncReport(shop_id=shop.shop_id, since=since, cursor=now)
+        since = sync_since(services.store, name, lambda: INITIAL_LOOKBACK_SECONDS, now)
+    report = SyncReport(shop_id=shop.shop_id, since=since, cursor=now)
     for tickets in _pages(services, shop, kind, since, now):
         for t in tickets:
             record = services.store.get(shop.shop_id, kind, t.refund_id)

@@ -39,8 +39,13 @@ class PartialRefund(TikTokResponseModel):
     amount: Decimal | None = None
 
 
-class ReturnLineItem(TikTokResponseModel):
-    return_line_item_id: str | None = None
+# Returns and cancellations are both "reverse" requests in TikTok's Return and Refund API: the fields their
+# specs share (with the same meaning) are declared once below; each model adds its own ids and names.
+
+
+class ReverseLineItem(TikTokResponseModel):
+    """An order line a return or cancellation covers, and what is refunded of it."""
+
     order_line_item_id: str
     sku_id: str | None = None
     sku_name: str | None = None
@@ -49,80 +54,76 @@ class ReturnLineItem(TikTokResponseModel):
     refund_amount: RefundAmount | None = None
 
 
-class ReturnOrder(TikTokResponseModel):
-    return_id: str
+class ReverseRequest(TikTokResponseModel):
     order_id: str
+    role: str | None = None
+    create_time: int | None = None
+    update_time: int | None = None
+    seller_next_action_response: list[SellerNextAction] = Field(default_factory=list)
+    refund_amount: RefundAmount | None = None
+
+
+class ReverseSearchFilter(TikTokRequestModel):
+    order_ids: list[str] | None = None
+    update_time_ge: int | None = None
+    update_time_lt: int | None = None
+
+
+class ReversePage(TikTokResponseModel):
+    total_count: int = 0
+    next_page_token: str | None = None
+
+
+class ReturnLineItem(ReverseLineItem):
+    return_line_item_id: str | None = None
+
+
+class ReturnOrder(ReverseRequest):
+    return_id: str
     return_type: str
     return_status: str
-    role: str | None = None
     arbitration_status: str | None = None
     return_reason: str | None = None
     return_reason_text: str | None = None
     return_tracking_number: str | None = None
     return_provider_name: str | None = None
-    create_time: int | None = None
-    update_time: int | None = None
-    seller_next_action_response: list[SellerNextAction] = Field(default_factory=list)
-    refund_amount: RefundAmount | None = None
     discount_amount: list[DiscountRefund] = Field(default_factory=list)
     seller_proposed_return_type: str | None = None
     partial_refund: PartialRefund | None = None
     return_line_items: list[ReturnLineItem] = Field(default_factory=list)
 
 
-class ReturnSearchFilter(TikTokRequestModel):
+class ReturnSearchFilter(ReverseSearchFilter):
     return_ids: list[str] | None = None
-    order_ids: list[str] | None = None
     return_types: list[str] | None = None
     return_status: list[str] | None = None
-    update_time_ge: int | None = None
-    update_time_lt: int | None = None
 
 
-class ReturnPage(TikTokResponseModel):
+class ReturnPage(ReversePage):
     return_orders: list[ReturnOrder] = Field(default_factory=list)
-    total_count: int = 0
-    next_page_token: str | None = None
 
 
-class CancelLineItem(TikTokResponseModel):
+class CancelLineItem(ReverseLineItem):
     cancel_line_item_id: str | None = None
-    order_line_item_id: str
-    sku_id: str | None = None
-    sku_name: str | None = None
-    seller_sku: str | None = None
-    product_name: str | None = None
-    refund_amount: RefundAmount | None = None
 
 
-class Cancellation(TikTokResponseModel):
+class Cancellation(ReverseRequest):
     cancel_id: str
-    order_id: str
     cancel_type: str | None = None
     cancel_status: str
-    role: str | None = None
     cancel_reason: str | None = None
     cancel_reason_text: str | None = None
-    create_time: int | None = None
-    update_time: int | None = None
-    seller_next_action_response: list[SellerNextAction] = Field(default_factory=list)
-    refund_amount: RefundAmount | None = None
     cancel_line_items: list[CancelLineItem] = Field(default_factory=list)
 
 
-class CancellationSearchFilter(TikTokRequestModel):
+class CancellationSearchFilter(ReverseSearchFilter):
     cancel_ids: list[str] | None = None
-    order_ids: list[str] | None = None
     cancel_types: list[str] | None = None
     cancel_status: list[str] | None = None
-    update_time_ge: int | None = None
-    update_time_lt: int | None = None
 
 
-class CancellationPage(TikTokResponseModel):
+class CancellationPage(ReversePage):
     cancellations: list[Cancellation] = Field(default_factory=list)
-    total_count: int = 0
-    next_page_token: str | None = None
 
 
 # --- seller decisions (approve-return / reject-return / approve- and reject-cancellation specs) -----------
