@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -114,6 +115,21 @@ def _json(method: str, url: str, body: Any = None) -> Any:
     return response.json()
 
 
+def _await_job(stack: LocalStack, job_id: str, timeout: float) -> tuple[dict[str, Any], list[str]]:
+    """The finished job, polled with counters only every 2 s; a failed poll is recorded, not fatal, as the CLI's
+    progress bar keeps polling: the run reports how many polls failed instead of losing its measurement."""
+    errors: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        response = s.admin(stack, "GET", f"/admin/jobs/{job_id}", params={"limit": 0})
+        if response.status_code != 200:
+            errors.append(f"{response.status_code}: {response.text[:200]}")
+        elif response.json()["job"]["status"] == "COMPLETED":
+            return dict(response.json()), errors
+        time.sleep(2.0)
+    raise AssertionError(f"job {job_id} did not finish in {timeout:g} s; failed polls: {errors[-3:]}")
+
+
 def run(smoke: bool = False) -> dict[str, Any]:
     count = SMOKE_PRODUCTS if smoke else PRODUCTS
     stack_port, tiktok_port, magento_port = free_port(), free_port(), free_port()
@@ -163,8 +179,12 @@ def run(smoke: bool = False) -> dict[str, Any]:
 
             began = time.perf_counter()
             job = s.push(stack, category_id=made["parent_category"])
-            done = s.finished_job(stack, job["job_id"], timeout=7200, item_limit=0, interval=2.0)
+            done, poll_errors = _await_job(stack, job["job_id"], timeout=7200)
             wall = time.perf_counter() - began
+            kept = ""
+            if poll_errors:
+                # The stack's logs go with its temporary directory: keep them to see why a poll failed.
+                kept = str(shutil.copytree(stack.log_dir, Path(tempfile.mkdtemp(prefix="bench-product-push-")) / "l"))
 
             calls = _json("GET", f"{tiktok}/_sandbox/route-calls")
             limits = _json("GET", f"{tiktok}/_sandbox/rate-limit")
@@ -192,6 +212,9 @@ def run(smoke: bool = False) -> dict[str, Any]:
         "image_uploads": calls.get("image_upload", 0) - calls_before.get("image_upload", 0),
         "unique_images": made["unique_images"],
         "peak_worker_rss_mb": max((float(line["peak_rss_mb"]) for line in log if "peak_rss_mb" in line), default=0.0),
+        "progress_poll_errors": poll_errors,
+        "logs_kept": kept,
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
     }
 
 

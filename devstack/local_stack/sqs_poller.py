@@ -8,11 +8,16 @@ response fails the whole batch. Redrive to the DLQ is SQS's own (maxReceiveCount
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from local_stack.runtime import InvocationError, LambdaRuntime
 from local_stack.template import REGION, SqsSource
+
+LOG = logging.getLogger(__name__)
 
 
 class SqsPoller:
@@ -52,7 +57,11 @@ class SqsPoller:
                 self._stop.wait(0.5)
                 continue
             if messages:
-                self._deliver(messages)
+                try:
+                    self._deliver(messages)
+                except Exception:
+                    # Lambda's poller outlives any one batch; what was not deleted comes back after its timeout.
+                    LOG.exception("%s: delivering a batch failed", self.source.function)
 
     def _deliver(self, messages: list[dict[str, Any]]) -> None:
         self.batches += 1
@@ -66,7 +75,21 @@ class SqsPoller:
             return
         for message in messages:
             if message["MessageId"] not in failed:
-                self._sqs.delete_message(QueueUrl=self._url, ReceiptHandle=message["ReceiptHandle"])
+                self._delete(message)
+
+    def _delete(self, message: dict[str, Any]) -> None:
+        try:
+            self._sqs.delete_message(QueueUrl=self._url, ReceiptHandle=message["ReceiptHandle"])
+        except ClientError as exc:
+            # A batch that outlived its visibility timeout was handed out again with a new receipt handle. moto
+            # refuses the old one; SQS may accept it without deleting ("you must provide the most recently
+            # received ReceiptHandle", DeleteMessage API reference). Either way Lambda's poller carries on and
+            # the message is processed once more (the consumers are idempotent): this poller must not die of it.
+            if exc.response["Error"]["Code"] != "ReceiptHandleIsInvalid":
+                raise
+            LOG.warning(
+                "%s: message %s was received again before its delete", self.source.function, message["MessageId"]
+            )
 
     def _failed_ids(self, result: Any, messages: list[dict[str, Any]]) -> set[str] | None:
         if not self.source.report_batch_item_failures:
