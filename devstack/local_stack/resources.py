@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
+from botocore.config import Config
 
 from local_stack.template import ACCOUNT_ID, REGION, SamTemplate
 
@@ -44,13 +45,14 @@ class CreatedResources:
     queue_urls: dict[str, str]
 
 
-def boto_client(service: str, endpoint_url: str) -> Any:
+def boto_client(service: str, endpoint_url: str, read_timeout: float = 60) -> Any:
     return boto3.client(
         service,  # type: ignore[call-overload]
         endpoint_url=endpoint_url,
         region_name=REGION,
         aws_access_key_id="local",
         aws_secret_access_key="local",
+        config=Config(read_timeout=read_timeout),
     )
 
 

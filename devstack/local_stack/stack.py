@@ -174,7 +174,10 @@ class LocalStack:
         self._gateway.start(cfg.host, port)
         self._deliver_magento_events(cfg)
 
-        sqs = boto_client("sqs", self.aws_endpoint)
+        # botocore gives up on a read after 60 s and asks again; the first receive's messages then stay in flight
+        # for the queue's visibility timeout, and on a FIFO queue they hold their whole group. A poller waits out
+        # a slow receive instead (seen with thousands of queued messages on a saturated machine).
+        sqs = boto_client("sqs", self.aws_endpoint, read_timeout=600)
         for source in self.template.sqs_sources():
             physical = self.resources.physical[source.queue]
             # Concurrent batches, as Lambda's poller hands them out, bounded by the function's worker pool.
