@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -190,6 +191,9 @@ def run(smoke: bool = False) -> dict[str, Any]:
             limits = _json("GET", f"{tiktok}/_sandbox/rate-limit")
             requests_seen = _json("GET", f"{magento}/_sandbox/requests")[magento_before:]
             log = _log_lines(stack.log_dir / "ProductPushFunction.log")
+            admin_errors = Counter(
+                str(r.error_type) for r in stack.runtime.history if r.function == "AdminFunction" and not r.ok
+            )
     reads = [r for r in requests_seen if r["method"] == "GET" and "/rest/" in r["path"]]
     creates = sorted(_when(line) for line in log if line.get("message") == "TikTok product created")
     span = (creates[-1] - creates[0]) if len(creates) > 1 else 0.0
@@ -213,6 +217,7 @@ def run(smoke: bool = False) -> dict[str, Any]:
         "unique_images": made["unique_images"],
         "peak_worker_rss_mb": max((float(line["peak_rss_mb"]) for line in log if "peak_rss_mb" in line), default=0.0),
         "progress_poll_errors": poll_errors,
+        "admin_invocation_errors": dict(admin_errors),
         "logs_kept": kept,
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
     }

@@ -16,6 +16,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -55,6 +56,7 @@ class _Worker:
         self._replies: queue.Queue[dict[str, Any] | None] = queue.Queue()
         threading.Thread(target=self._read_replies, daemon=True).start()
         threading.Thread(target=self._copy_logs, args=(log,), daemon=True).start()
+        self._log = log
         self.cold = True
 
     def _read_replies(self) -> None:
@@ -97,6 +99,10 @@ class _Worker:
             reply = self._replies.get(timeout=max(0.0, deadline - time.time()))
         except queue.Empty:
             self.kill()
+            # Lambda writes this line to the function's log group; a 502 from the gateway is otherwise silent.
+            stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
+            self._log.write(f"{stamp}Z Task timed out after {self.spec.timeout:.2f} seconds\n")
+            self._log.flush()
             raise InvocationError(
                 self.spec.logical_id, "Sandbox.Timedout", f"Task timed out after {self.spec.timeout} seconds"
             ) from None
