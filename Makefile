@@ -6,6 +6,8 @@ export SAM_CLI_TELEMETRY := 0
 PYTEST_ARGS ?=
 # Two workers: CI has 2 cores, and each local stack is its own process tree (moto state is per process).
 PYTEST_WORKERS ?= 2
+# `--dist loadfile`: a module's scenarios share its local stack and build on each other, so each file stays on
+# one worker, in order. (`loadgroup` no longer groups under pytest 9.2: pytest-dev/pytest-xdist#1386.)
 
 .PHONY: dev demo up openapi format lint typecheck validate scan build unit integration e2e browser pytest test bench clean
 
@@ -60,21 +62,21 @@ CAPABILITY_SMOKE := \
 	tests/integration/refunds/test_refunds_stack.py::test_cancellation_after_invoice_refunds_everything_with_shipping_and_closes_the_order
 
 # The slow suites CI leaves out (with them CI takes over 20 minutes on 2 cores, past its 15): every capability's
-# whole suite, the demo walked end to end, the whole browser suite and every benchmark's smoke version.
+# whole suite, the whole browser suite and every benchmark's smoke version (and the demo again).
 e2e: dev
-	pytest $(CAPABILITY_SUITES) tests/e2e tests/browser tests/integration/bench -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	pytest $(CAPABILITY_SUITES) tests/e2e tests/browser tests/integration/bench -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The merchant console in Debian's Chromium (apt-get install chromium); screenshots go to docs/screenshots/.
 browser: dev
 	pytest tests/browser $(PYTEST_ARGS)
 
 # Every unit test, the integration tests of the platform (connect, pipeline, IAM, sandboxes, local stack, Magento
-# events, packaging), one end-to-end scenario per capability, then a browser smoke: login through the hosted-login
-# stand-in and a viewer refused by the server. `make e2e` runs the rest.
+# events, packaging), one end-to-end scenario per capability and the demo walked end to end, then a browser smoke:
+# login through the hosted-login stand-in and a viewer refused by the server. `make e2e` runs the rest.
 pytest: dev
 	pytest tests/unit tests/integration --ignore=tests/integration/bench \
-		$(foreach suite,$(CAPABILITY_SUITES),--ignore=$(suite)) -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
-	pytest $(CAPABILITY_SMOKE) -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+		$(foreach suite,$(CAPABILITY_SUITES),--ignore=$(suite)) -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	pytest $(CAPABILITY_SMOKE) tests/e2e -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 	pytest tests/browser -k "hosted_login or viewer_cannot" $(PYTEST_ARGS)
 
 # What CI runs (.ci/run): lint, types, the template and its policy scan, the build, then the tests above (the

@@ -209,7 +209,7 @@ def _wait_for_tiktok(stack: LocalStack, product_id: str, price: str, quantity: i
         if shown[0] == price and (quantity is None or shown[1] == quantity):
             return time.perf_counter() - began
         time.sleep(0.2)
-    raise RuntimeError(f"TikTok did not get {price} / {quantity} for product {product_id}")
+    raise RuntimeError(f"TikTok shows {shown[0]} / {shown[1]} for product {product_id}, not {price} / {quantity}")
 
 
 def _price_and_stock_sync(stack: LocalStack, shop_id: str) -> None:
@@ -225,11 +225,18 @@ def _price_and_stock_sync(stack: LocalStack, shop_id: str) -> None:
         f"{sku['inventory'][0]['quantity']} in stock."
     )
     _ttsc(f"sync settings --shop {shop_id}")
-    print("In Magento the merchant sets WB/01 750ml's price to 35.00 and its stock to 2; the store sends both events.")
+    print(
+        "In Magento the merchant sets WB/01 750ml's price to 35.00 and its quantity in source 'default' to 2; "
+        "the store sends both events."
+    )
     _delivered(stack, lambda: magento.set_price("WB/01 750ml", 35.0))
     _delivered(stack, lambda: magento.set_source_quantity("WB/01 750ml", 2))
-    seconds = _wait_for_tiktok(stack, product_id, "35.00", 2)
-    print(f"TikTok now shows WB/01 750ml at 35.00 USD with 2 in stock ({seconds:.1f}s after the events).")
+    # TikTok gets the salable quantity of the website's stock: every source assigned to it, less reservations.
+    with magento.state.lock:
+        salable = int(magento.state.salable_quantity("WB/01 750ml"))
+    print(f"Magento's salable quantity is now {salable}: 2 in 'default' plus what 'warehouse_east' holds.")
+    seconds = _wait_for_tiktok(stack, product_id, "35.00", salable)
+    print(f"TikTok now shows WB/01 750ml at 35.00 USD with {salable} in stock ({seconds:.1f}s after the events).")
 
     _step("Price and stock sync: reconciliation heals a change no event announced")
     with magento.state.lock:  # a direct database update: Magento fires no event

@@ -80,6 +80,11 @@ def walk_orders(stack: LocalStack, shop_id: str, *, step: Step, ttsc: Ttsc, ttsc
         f"Magento order #{shown['magento']['increment_id']}: {shown['magento']['state']}, invoiced and shipped "
         f"with TikTok's tracking {tiktok.order(platform)['tracking_number']}"
     )
+    # The buyer can only ask to return what the carrier has collected (the sandbox's RETURNABLE statuses).
+    tiktok.carrier_collect(platform)
+    tiktok.deliver_order(platform)
+    status = tiktok.order(platform)["status"]
+    print(f"The carrier collects the parcel and delivers it: TikTok order {platform} is {status}.")
     ttsc("orders list")
 
     step("Order Fulfilment: the merchant ships the seller order in Magento")

@@ -34,7 +34,7 @@ from tests.integration.product_push import support as push_support
 from tests.integration.tiktok.support import connect
 from tests.order_support import SOLD_OUT_SKU, US_SHOP_ID, US_WAREHOUSE, list_tiktok_product
 
-# One worker runs the whole module (`make test` uses `--dist loadgroup`): the tests share one local stack.
+# One worker runs the whole module (`make e2e` uses `--dist loadfile`): the tests share one local stack.
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 SCREENS = ("overview", "shops", "mappings", "listings", "jobs", "orders", "refunds", "settings", "activity")
 BUCKETS = {"text/html": "html", "text/javascript": "js", "text/css": "css"}

@@ -36,10 +36,13 @@ def test_demo_walks_the_guide_and_stops_cleanly(tmp_path: Path) -> None:
     assert "TikTok status: ACTIVATE" in out
     assert "  Magento product MUG-SOLDOUT: has no description" in out and "fix: Fill in Description" in out
     # Orders: both shipping types in Magento, the merchant's shipment pushed to TikTok (issue 13).
-    assert "TTS order: Yes; seller shipping" in out
+    assert "  shipping: seller, delivery option" in out and "processing/processing" in out
     assert "complete, invoiced and shipped with TikTok's tracking TT" in out
     assert "TikTok: IN_TRANSIT via UPS 1Z999AA10123456784" in out
-    assert "TikTok now shows WB/01 750ml at 35.00 USD with 2 in stock" in out
+    assert "delivers it: TikTok order" in out and "is DELIVERED." in out
+    # TikTok gets Magento's salable quantity: the 2 set in source 'default' plus the 10 in 'warehouse_east'.
+    assert "Magento's salable quantity is now 12" in out
+    assert "TikTok now shows WB/01 750ml at 35.00 USD with 12 in stock" in out
     assert "TikTok now shows 33.00: reconciliation healed it." in out
     assert "1 drifted, 1 healed" in out
     assert "Stock push" in out and "finished: 1/1 SKUs done (1 pushed, 0 failed)" in out

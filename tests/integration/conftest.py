@@ -28,16 +28,3 @@ def start_stack(tmp_path: Path) -> Iterator[Callable[..., LocalStack]]:
     yield _start
     for stack in started:
         stack.stop()
-
-
-# These suites share one stack per module and their scenarios build on each other ("MS-TEE was pushed above"):
-# under `--dist loadgroup` a module's tests must stay on one worker, in order, or a later scenario lands on a
-# worker whose stack never saw the earlier one.
-ORDERED_SUITES = ("product_push", "price_stock_sync", "order_import", "refunds")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        suite = Path(str(item.path)).parent.name
-        if suite in ORDERED_SUITES and item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(f"{suite}/{Path(str(item.path)).stem}"))

@@ -192,7 +192,5 @@ def test_status_shows_what_is_waiting_and_the_skus_that_failed(world: SyncWorld)
 
     assert statuses[0]["shop_id"] == world.shop.shop_id and statuses[0]["settings"]["price_sync"] is True
     assert code == 0 and "price sync:  on" in out
-    assert (
-        admin(world.stack, "GET", "/admin/sync/skus/" + world.shop.shop_id, params={"sku": "AS-TOTE"}).json()["price"]
-        == "35.00"
-    )
+    pushed = admin(world.stack, "GET", "/admin/sync/skus/" + world.shop.shop_id, params={"sku": "AS-TOTE"})
+    assert pushed.status_code == 200 and pushed.json()["price"] == "35.00", pushed.text
