@@ -360,6 +360,13 @@ def catalog_reader() -> MagentoCatalogReader:
 
 
 @cache
+def sync_tiktok_api() -> TikTokShopApi:
+    # A flush or reconciliation page sends one or two calls per product; the token is read once a minute, not
+    # per call. A shop disconnected meanwhile is refused by `SyncServices.target` before any call.
+    return new_tiktok_api(cached_token_source())
+
+
+@cache
 def stock_sync() -> SyncServices:
     return SyncServices(
         connect=connect_store,
@@ -369,7 +376,7 @@ def stock_sync() -> SyncServices:
         jobs=job_store,
         reader=catalog_reader,
         magento=magento_client,
-        tiktok=lambda: tiktok_api().products,
+        tiktok=lambda: sync_tiktok_api().products,
         intake=event_intake,
         window_seconds=get_settings().stock_sync_window_seconds,
     )

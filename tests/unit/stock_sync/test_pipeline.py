@@ -8,6 +8,7 @@ from tests.unit.stock_sync.conftest import Harness
 from tests.unit.stock_sync.fakes import SHOP, WAREHOUSE, listing
 from tts_connector.events.models import EventStatus, InboundEvent
 from tts_connector.jobs.records import ItemStatus, JobStatus
+from tts_connector.listings.records import Listing
 from tts_connector.magento.change_events import MagentoChange, MagentoChangeKind
 from tts_connector.stock_sync import reconcile
 from tts_connector.stock_sync.manual import PushRequest, Selection, start_push
@@ -100,6 +101,22 @@ def test_unlisted_skus_and_switched_off_sync_push_nothing(harness: Harness) -> N
     assert harness.tiktok.calls == []
 
 
+def test_a_change_right_after_sync_is_switched_back_on_is_pushed(harness: Harness) -> None:
+    _catalogue(harness)
+    harness.settings.save(SHOP, SYNC_SECTION, SyncSettings(price_sync=False, stock_sync=False))
+    assert harness.deliver(change(MagentoChangeKind.PRODUCT_SAVED, ["MUG"])).status is EventStatus.IGNORED
+
+    # Seconds later, well within the consumer's settings cache, the merchant switches sync on again.
+    harness.clock.advance(3)
+    harness.settings.save(SHOP, SYNC_SECTION, SyncSettings(price_sync=True, stock_sync=True))
+    harness.magento.set("MUG", price="11.00")
+    marked = harness.deliver(change(MagentoChangeKind.PRODUCT_SAVED, ["MUG"]))
+    harness.drain()
+
+    assert marked.status is EventStatus.PROCESSED
+    assert harness.tiktok.prices == {"tt-MUG": "11.00"}
+
+
 def test_a_flush_that_meets_a_transient_failure_fails_keeps_its_marks_and_pushes_on_retry(harness: Harness) -> None:
     _catalogue(harness)
     harness.deliver(change(MagentoChangeKind.PRODUCT_SAVED, ["TEE-S", "MUG"]))
@@ -116,6 +133,29 @@ def test_a_flush_that_meets_a_transient_failure_fails_keeps_its_marks_and_pushes
     assert harness.events.status(flush) is EventStatus.PROCESSED
     assert harness.sync_store.dirty(SHOP, 10) == []
     assert set(harness.tiktok.prices) == {"tt-TEE-S", "tt-TEE-M", "tt-MUG"}
+
+
+def test_a_flush_whose_reads_spent_its_budget_leaves_the_pushes_to_a_follow_up(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _catalogue(harness)
+    read_listings = harness.listings.get_many
+    slow_reads = [61.0]  # once: reading the marks' listings took longer than the flush's whole budget
+
+    def get_many(shop_id: str, skus: list[str]) -> dict[str, Listing]:
+        harness.clock.advance(slow_reads.pop() if slow_reads else 0.0)
+        return read_listings(shop_id, skus)
+
+    monkeypatch.setattr(harness.listings, "get_many", get_many)
+    harness.deliver(change(MagentoChangeKind.PRODUCT_SAVED, ["TEE-S", "MUG"]))
+
+    first, follow_up = harness.drain()
+
+    # Out of time before the first push: nothing sent, the marks kept, a later flush does the work.
+    assert first.status is EventStatus.PROCESSED and "0 TikTok update call(s)" in first.detail
+    assert follow_up.status is EventStatus.PROCESSED and "SKUs pushed" in follow_up.detail
+    assert set(harness.tiktok.prices) == {"tt-TEE-S", "tt-TEE-M", "tt-MUG"}
+    assert harness.sync_store.dirty(SHOP, 10) == []
 
 
 def test_a_manual_push_is_a_job_with_each_skus_outcome(harness: Harness) -> None:

@@ -74,19 +74,21 @@ def handle_flush(event: InboundEvent, services: SyncServices) -> EventOutcome:
         target = services.target(shop_id)
     except (NotFoundError, ConflictError) as exc:
         return EventOutcome(status=EventStatus.IGNORED, detail=exc.message)
+    # The budget counts from the start: reading hundreds of marks and listings on a slow day must not push the
+    # invocation past its timeout, which would hold the shop's FIFO group for the queue's visibility timeout.
+    deadline = services.clock() + TIME_BUDGET_SECONDS
     store = services.store()
     marks = store.dirty(shop_id, PRODUCTS_PER_FLUSH)
     if not marks:
         return EventOutcome(status=EventStatus.PROCESSED, detail="Nothing was waiting (pushed by an earlier flush)")
-    listings = services.listings()
+    listed = services.listings().get_many(shop_id, [mark.listing_sku for mark in marks])
     waiting = []
     for mark in marks:
-        listing = listings.get(shop_id, mark.listing_sku)
+        listing = listed.get(mark.listing_sku)
         if listing is None or listing.tiktok_product_id != mark.tiktok_product_id:
             store.clear_dirty(shop_id, mark.tiktok_product_id, mark.generation)  # no longer listed as such
             continue
         waiting.append((mark, SyncRequest(listing, mark.kinds)))
-    deadline = services.clock() + TIME_BUDGET_SECONDS
     engine = services.engine()
     total = SyncReport()
     left = len(marks) >= PRODUCTS_PER_FLUSH

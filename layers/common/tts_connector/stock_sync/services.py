@@ -56,12 +56,17 @@ class SyncServices:
     def recent_settings(self, shop_id: str) -> SyncSettings:
         """The shop's sync settings as of at most SHOPS_CACHE_SECONDS ago, for deciding what an event marks.
 
-        Safe to be a little late: a push reads the settings again before it sends anything, and a changed
-        setting starts a re-sync of what it affects.
+        Safe to be a little late while sync is on: a push reads the settings again before it sends anything.
+        A kind remembered as off is read again for every event, or the changes made just after the merchant
+        switched sync back on (after its re-sync read Magento) would be ignored until reconciliation.
         """
         now = self.clock()
         cached = self._settings.get(shop_id)
-        if cached is None or now - cached[0] >= SHOPS_CACHE_SECONDS:
+        if (
+            cached is None
+            or now - cached[0] >= SHOPS_CACHE_SECONDS
+            or not (cached[1].price_sync and cached[1].stock_sync)
+        ):
             cached = (now, self.shop_settings().get(shop_id, SYNC_SECTION, SyncSettings))
             self._settings[shop_id] = cached
         return cached[1]
