@@ -12,9 +12,7 @@ window and flush.
 from __future__ import annotations
 
 import random
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 from bench.bench_price_stock_sync import (
@@ -25,12 +23,11 @@ from bench.bench_price_stock_sync import (
     _pct,
     _per_window,
     _plan,
-    _reconcile,
     _settle,
     _warm_senders,
+    listed_world,
 )
-from local_stack import LocalStack, StackConfig
-from tests.stock_sync_listings import SyncWorld, admin, open_world, post_change
+from tests.stock_sync_listings import SyncWorld, post_change
 
 RESULT_NAME = "price_stock_sync_paced"
 REQUIRED_KEYS = (
@@ -71,46 +68,32 @@ def run(smoke: bool = False) -> dict[str, Any]:
     sizes = [2, 1] if smoke else [2] * 34 + [3] * 33 + [5] * 33
     events = 10 if smoke else 300
     rate = 5.0 if smoke else EVENTS_PER_SECOND
-    with tempfile.TemporaryDirectory() as state:
-        config = StackConfig(
-            state_dir=Path(state),
-            time_scale=1.0,
-            run_schedules=False,
-            magento_event_format=None,
-            function_env={"TIKTOK_RATE_PER_SECOND": "40"},
-        )
-        with LocalStack(config) as stack:
-            world = open_world(stack)
-            catalogue = Catalogue(world)
-            catalogue.add("BP", sizes, rng)
-            _reconcile(
-                world, lambda: admin(stack, "POST", f"/admin/sync/reconcile/{world.shop.shop_id}").raise_for_status()
-            )
-            plan = _plan(catalogue, events, rng)
-            _warm_senders(world)
-            since = time.time()
-            acks, sent = _send_paced(world, catalogue, plan, rate)
-            mismatches = _settle(world, catalogue, SETTLE_TIMEOUT)
-            time.sleep(6.0)  # let any last flush land before reading the journal
-            journal = _journal(world, since, time.time())
-            latencies = _latencies(catalogue, sent, journal)
-            ratio, sliding = _per_window(catalogue, sent, journal)
-            return {
-                "events": len(plan),
-                "events_per_second": rate,
-                "real_changes": len(sent),
-                "listed_skus": sum(sizes),
-                "final_mismatches": mismatches,
-                "tiktok_update_calls": len(journal),
-                "update_calls_per_product_per_window": ratio,
-                "max_calls_per_product_in_any_window": sliding,
-                "event_to_tiktok_ms_p50": _pct(latencies, 50),
-                "event_to_tiktok_ms_p95": _pct(latencies, 95),
-                "latency_samples": len(latencies),
-                "ack_ms_p50": _pct(acks, 50),
-                "ack_ms_p99": _pct(acks, 99),
-                "note": (
-                    "One sender at a fixed rate, through the local stack on a 2-core machine; same event mix as "
-                    "bench_price_stock_sync (15 % duplicates, 10 % stale hints, shuffled); window 2 s"
-                ),
-            }
+    with listed_world("BP", sizes, rng) as (world, catalogue, _):
+        plan = _plan(catalogue, events, rng)
+        _warm_senders(world)
+        since = time.time()
+        acks, sent = _send_paced(world, catalogue, plan, rate)
+        mismatches = _settle(world, catalogue, SETTLE_TIMEOUT)
+        time.sleep(6.0)  # let any last flush land before reading the journal
+        journal = _journal(world, since, time.time())
+        latencies = _latencies(catalogue, sent, journal)
+        ratio, sliding = _per_window(catalogue, sent, journal)
+        return {
+            "events": len(plan),
+            "events_per_second": rate,
+            "real_changes": len(sent),
+            "listed_skus": sum(sizes),
+            "final_mismatches": mismatches,
+            "tiktok_update_calls": len(journal),
+            "update_calls_per_product_per_window": ratio,
+            "max_calls_per_product_in_any_window": sliding,
+            "event_to_tiktok_ms_p50": _pct(latencies, 50),
+            "event_to_tiktok_ms_p95": _pct(latencies, 95),
+            "latency_samples": len(latencies),
+            "ack_ms_p50": _pct(acks, 50),
+            "ack_ms_p99": _pct(acks, 99),
+            "note": (
+                "One sender at a fixed rate, through the local stack on a 2-core machine; same event mix as "
+                "bench_price_stock_sync (15 % duplicates, 10 % stale hints, shuffled); window 2 s"
+            ),
+        }

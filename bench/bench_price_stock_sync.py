@@ -28,8 +28,9 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -343,11 +344,12 @@ def _reconcile_phase(world: SyncWorld, catalogue: Catalogue, drift_share: float,
     }
 
 
-def run(smoke: bool = False) -> dict[str, Any]:
-    rng = random.Random(12)
-    sizes = [2, 1] if smoke else [2] * 100 + [3] * 100 + [5] * 100
-    more = [4] * (1 if smoke else 1000)
-    events = 20 if smoke else 10_000
+@contextmanager
+def listed_world(
+    prefix: str, sizes: list[int], rng: random.Random
+) -> Iterator[tuple[SyncWorld, Catalogue, dict[str, Any]]]:
+    """A local stack serving the shop, products of `sizes` SKUs listed, and a first reconciliation run (what
+    TikTok then holds is what the connector last pushed)."""
     with tempfile.TemporaryDirectory() as state:
         config = StackConfig(
             state_dir=Path(state),
@@ -359,16 +361,25 @@ def run(smoke: bool = False) -> dict[str, Any]:
         with LocalStack(config) as stack:
             world = open_world(stack)
             catalogue = Catalogue(world)
-            catalogue.add("BE", sizes, rng)
+            catalogue.add(prefix, sizes, rng)
             baseline, _ = _reconcile(
                 world, lambda: admin(stack, "POST", f"/admin/sync/reconcile/{world.shop.shop_id}").raise_for_status()
             )
-            result: dict[str, Any] = {"listed_skus": baseline["skus_checked"]}
-            result |= _event_phase(world, catalogue, events, rng)
-            catalogue.add("BR", more, rng)
-            result |= _reconcile_phase(world, catalogue, 0.02, rng)
-            result["note"] = (
-                "Events over HTTP (signed format) through the local stack on a shared 2-core machine; "
-                f"{SENDERS} senders; TIKTOK_RATE_PER_SECOND=40; window {WINDOW_SECONDS:g} s"
-            )
+            yield world, catalogue, baseline
+
+
+def run(smoke: bool = False) -> dict[str, Any]:
+    rng = random.Random(12)
+    sizes = [2, 1] if smoke else [2] * 100 + [3] * 100 + [5] * 100
+    more = [4] * (1 if smoke else 1000)
+    events = 20 if smoke else 10_000
+    with listed_world("BE", sizes, rng) as (world, catalogue, baseline):
+        result: dict[str, Any] = {"listed_skus": baseline["skus_checked"]}
+        result |= _event_phase(world, catalogue, events, rng)
+        catalogue.add("BR", more, rng)
+        result |= _reconcile_phase(world, catalogue, 0.02, rng)
+        result["note"] = (
+            "Events over HTTP (signed format) through the local stack on a shared 2-core machine; "
+            f"{SENDERS} senders; TIKTOK_RATE_PER_SECOND=40; window {WINDOW_SECONDS:g} s"
+        )
     return result

@@ -116,6 +116,12 @@ def _json(method: str, url: str, body: Any = None) -> Any:
     return response.json()
 
 
+def generate_catalogue(magento: str, count: int) -> Any:
+    """The issue's catalogue in the Magento sandbox: a quarter configurable, 3 images each, 20 categories."""
+    body = {"products": count, "configurable_share": 0.25, "images_per_product": 3, "categories": 20}
+    return _json("POST", f"{magento}/_sandbox/catalog/generate", {**body, "sku_prefix": "BENCH"})
+
+
 def _await_job(stack: LocalStack, job_id: str, timeout: float) -> tuple[dict[str, Any], list[str]]:
     """The finished job, polled with counters only every 2 s; a failed poll is recorded, not fatal, as the CLI's
     progress bar keeps polling: the run reports how many polls failed instead of losing its measurement."""
@@ -159,17 +165,7 @@ def run(smoke: bool = False) -> dict[str, Any]:
         )
         with LocalStack(config) as stack:
             s.connect(stack)
-            made = _json(
-                "POST",
-                f"{magento}/_sandbox/catalog/generate",
-                {
-                    "products": count,
-                    "configurable_share": 0.25,
-                    "images_per_product": 3,
-                    "categories": 20,
-                    "sku_prefix": "BENCH",
-                },
-            )
+            made = generate_catalogue(magento, count)
             s.map_category(stack, made["parent_category"], s.GRAPHIC_TEES)
             s.map_attribute(stack, tiktok_attribute_id=s.MATERIAL_APPAREL, fixed_value_name="Cotton")
             s.map_product_fields(stack)

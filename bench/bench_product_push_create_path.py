@@ -34,7 +34,7 @@ from typing import Any
 
 import requests
 
-from bench.bench_product_push import LATENCY, PRODUCTS, QPS, WORKERS, _json, _sandbox
+from bench.bench_product_push import LATENCY, PRODUCTS, QPS, WORKERS, _json, _sandbox, generate_catalogue
 from local_stack.sandboxes import magento_endpoint, tiktok_endpoint
 from local_stack.stack import free_port
 from magento_sandbox.config import SandboxConfig as MagentoDefaults
@@ -517,17 +517,7 @@ def run(smoke: bool = False) -> dict[str, Any]:
         magento_client = connector.magento_client()
         run_magento_setup(connector.connect, magento_client)
         shop = _connect_shop(connector, tiktok, api)
-        made = _json(
-            "POST",
-            f"{magento}/_sandbox/catalog/generate",
-            {
-                "products": count,
-                "configurable_share": 0.25,
-                "images_per_product": 3,
-                "categories": 20,
-                "sku_prefix": "BENCH",
-            },
-        )
+        made = generate_catalogue(magento, count)
         _map(connector, shop, api, magento_client, made["parent_category"])
         job_id, planned_at = f"bench-{uuid.uuid4().hex[:8]}", time.time()
         products = _read(magento_client, made["parent_category"], f"{job_id}@{planned_at}")
